@@ -1,0 +1,1 @@
+"""The four complaint services; none imports another."""

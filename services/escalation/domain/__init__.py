@@ -1,0 +1,1 @@
+"""Pure rules: no Kafka, MongoDB or gRPC imports."""

@@ -1,0 +1,159 @@
+"""The event envelope: decoding what arrives, building what leaves.
+
+Inbound topics carry a bare event message (binary protobuf, or protobuf-JSON
+when the ``content-type`` header says ``application/json``); internal topics
+carry ``complaints.v1.Envelope``. Anything that cannot be decoded or fails
+validation raises :class:`InvalidEvent` whose reason names the field, so the
+consumer can dead-letter it and move on.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from google.protobuf import json_format
+from google.protobuf.message import DecodeError, Message
+
+from complaints.v1 import envelope_pb2, inbound_pb2
+
+from .topics import INBOUND_MESSAGE
+from .validation import InvalidEvent, validate
+
+JSON = "application/json"
+PROTOBUF = "application/x-protobuf"
+_EVENT_ID_NAMESPACE = uuid.UUID("6f1c1f9e-3f57-4a55-9c49-0c8e1a7d2b10")
+
+# payload message full name -> name of the Envelope oneof field that holds it
+_PAYLOAD_FIELD = {
+    field.message_type.full_name: field.name
+    for field in envelope_pb2.Envelope.DESCRIPTOR.oneofs_by_name["payload"].fields
+}
+
+
+@dataclass(frozen=True)
+class Received:
+    """One consumed record, before decoding."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: dict[str, bytes]
+
+    @property
+    def content_type(self) -> str:
+        raw = self.headers.get("content-type", b"")
+        return raw.decode("latin-1").split(";")[0].strip().lower()
+
+
+def event_id_for(*parts: str) -> str:
+    """Deterministic ids make every handler's output identical on redelivery."""
+    return str(uuid.uuid5(_EVENT_ID_NAMESPACE, "\x1f".join(parts)))
+
+
+def to_timestamp(moment: datetime):
+    from google.protobuf.timestamp_pb2 import Timestamp
+
+    stamp = Timestamp()
+    stamp.FromDatetime(moment.astimezone(timezone.utc))
+    return stamp
+
+
+def from_timestamp(stamp) -> datetime | None:
+    if stamp is None or (stamp.seconds == 0 and stamp.nanos == 0):
+        return None
+    return stamp.ToDatetime(tzinfo=timezone.utc)
+
+
+def decode(record: Received, now: datetime) -> envelope_pb2.Envelope:
+    """Decode and validate any record into an Envelope, or raise InvalidEvent."""
+    if record.value is None:
+        raise InvalidEvent("value", "the message has no value (tombstone)")
+    message_name = INBOUND_MESSAGE.get(record.topic)
+    if message_name is None:
+        envelope = _parse(envelope_pb2.Envelope(), record)
+        if not envelope.event_id:
+            raise InvalidEvent("event_id", "is required on internal topics")
+        payload_field = envelope.WhichOneof("payload")
+        if payload_field is None:
+            raise InvalidEvent("payload", "the envelope carries no event")
+        validate(getattr(envelope, payload_field), now)
+        return envelope
+    payload = _parse(getattr(inbound_pb2, message_name)(), record)
+    validate(payload, now)
+    header_id = record.headers.get("event-id", b"").decode("utf-8", "replace")
+    return wrap(
+        payload,
+        event_id=header_id or event_id_for(record.topic, payload.SerializeToString(deterministic=True).hex()),
+        case_id=getattr(payload, "case_id", ""),
+        producer=record.headers.get("producer", b"").decode("utf-8", "replace") or "external",
+        occurred_at=now,
+    )
+
+
+def wrap(payload: Message, *, event_id: str, case_id: str = "", producer: str,
+         occurred_at: datetime, causation_id: str = "") -> envelope_pb2.Envelope:
+    envelope = envelope_pb2.Envelope(
+        event_id=event_id,
+        event_type=payload.DESCRIPTOR.full_name,
+        case_id=case_id,
+        producer=producer,
+        causation_id=causation_id,
+    )
+    envelope.occurred_at.CopyFrom(to_timestamp(occurred_at))
+    getattr(envelope, _PAYLOAD_FIELD[payload.DESCRIPTOR.full_name]).CopyFrom(payload)
+    return envelope
+
+
+def payload_of(envelope: envelope_pb2.Envelope) -> Message:
+    field = envelope.WhichOneof("payload")
+    if field is None:
+        raise InvalidEvent("payload", "the envelope carries no event")
+    return getattr(envelope, field)
+
+
+def headers_for(envelope: envelope_pb2.Envelope) -> list[tuple[str, bytes]]:
+    return [
+        ("content-type", PROTOBUF.encode()),
+        ("event-id", envelope.event_id.encode()),
+        ("event-type", envelope.event_type.encode()),
+        ("case-id", envelope.case_id.encode()),
+        ("producer", envelope.producer.encode()),
+    ]
+
+
+def _parse(message: Message, record: Received) -> Message:
+    if record.content_type == JSON:
+        try:
+            text = record.value.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidEvent("value", f"JSON is not valid UTF-8 (byte {exc.start})") from None
+        try:
+            return json_format.Parse(text, message, ignore_unknown_fields=False, max_recursion_depth=32)
+        except json_format.ParseError as exc:
+            raise InvalidEvent(_field_from_parse_error(str(exc)), str(exc)) from None
+        except RecursionError:
+            raise InvalidEvent("value", "JSON nested too deeply") from None
+    if record.content_type not in ("", PROTOBUF, "application/protobuf", "application/octet-stream"):
+        raise InvalidEvent("content-type", f"unsupported content-type {record.content_type!r}")
+    try:
+        message.ParseFromString(record.value)
+    except (DecodeError, RecursionError) as exc:
+        raise InvalidEvent("value", f"not a valid {message.DESCRIPTOR.name} protobuf ({exc})") from None
+    return message
+
+
+def _field_from_parse_error(text: str) -> str:
+    """json_format names the field as 'Failed to parse <field> field' or '... at Msg.field'."""
+    marker = "Failed to parse "
+    if marker in text:
+        rest = text.split(marker, 1)[1]
+        return rest.split(" ", 1)[0]
+    if " at " in text:
+        return text.rsplit(" at ", 1)[1].strip().rstrip(".")
+    if 'has no field named "' in text:
+        return text.split('has no field named "', 1)[1].split('"', 1)[0]
+    return "value"

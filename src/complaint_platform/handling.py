@@ -1,0 +1,64 @@
+"""The contract between the Kafka runtime and a service's batch handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from complaints.v1 import envelope_pb2
+
+from .envelope import Received
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A decoded, validated event and the record it came in."""
+
+    record: Received
+    envelope: envelope_pb2.Envelope
+
+    @property
+    def event_id(self) -> str:
+        return self.envelope.event_id
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """An event to publish; ``key`` keeps one case's events on one partition."""
+
+    topic: str
+    key: str
+    value: bytes
+    event_id: str
+    event_type: str
+    case_id: str
+    causation_id: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A well-formed event the rules refuse (e.g. feedback for an unknown work order)."""
+
+    incoming: Incoming
+    reason: str
+
+
+@dataclass
+class BatchResult:
+    outgoing: list[Outgoing] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+    def extend(self, other: BatchResult) -> None:
+        self.outgoing.extend(other.outgoing)
+        self.rejected.extend(other.rejected)
+
+
+class BatchHandler(Protocol):
+    """Runs in a worker thread; must store its effects before returning.
+
+    It must be idempotent: the runtime may hand it the same events again after
+    a crash, and it must then return the same outgoing events (same ids).
+    """
+
+    def handle_batch(self, batch: list[Incoming], now: datetime) -> BatchResult: ...

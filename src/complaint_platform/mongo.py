@@ -1,0 +1,79 @@
+"""MongoDB adapter: connection, and a unit of work that stores a batch atomically.
+
+A batch's state changes and its inbox records (the ids of the events it
+handled, with the events it emitted) commit in one journaled transaction, so
+a redelivered event is recognised and its outputs re-published unchanged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import mongoengine
+from pymongo import InsertOne, MongoClient, ReplaceOne, UpdateOne
+from pymongo.errors import AutoReconnect, ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError
+from pymongo.write_concern import WriteConcern
+
+from .handling import Outgoing
+
+JOURNALED = WriteConcern(w=1, j=True)
+TRANSIENT_ERRORS = (AutoReconnect, ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError)
+INBOX = "processed_events"
+
+
+def connect(uri: str, database: str) -> MongoClient:
+    """Register the mongoengine default connection and return its client."""
+    mongoengine.disconnect()
+    mongoengine.connect(db=database, host=uri, tz_aware=True, uuidRepresentation="standard",
+                        serverSelectionTimeoutMS=5000)
+    return mongoengine.get_connection()
+
+
+def is_transient(error: BaseException) -> bool:
+    return isinstance(error, TRANSIENT_ERRORS)
+
+
+@dataclass
+class UnitOfWork:
+    """Collects one batch's writes; ``commit`` applies them in one transaction."""
+
+    database: Any
+    writes: dict[str, list] = field(default_factory=lambda: defaultdict(list))
+    inbox: list[dict] = field(default_factory=list)
+
+    def upsert(self, collection: str, document: dict) -> None:
+        self.writes[collection].append(ReplaceOne({"_id": document["_id"]}, document, upsert=True))
+
+    def insert(self, collection: str, document: dict) -> None:
+        self.writes[collection].append(InsertOne(document))
+
+    def update(self, collection: str, selector: dict, change: dict, upsert: bool = False) -> None:
+        self.writes[collection].append(UpdateOne(selector, change, upsert=upsert))
+
+    def record_handled(self, event_id: str, outgoing: list[Outgoing], now: datetime) -> None:
+        self.inbox.append({"_id": event_id, "at": now, "outputs": [_out(item) for item in outgoing]})
+
+    def commit(self) -> None:
+        if self.inbox:
+            self.writes[INBOX].extend(ReplaceOne({"_id": doc["_id"]}, doc, upsert=True) for doc in self.inbox)
+        if not self.writes:
+            return
+        client = self.database.client
+        with client.start_session() as session:
+            with session.start_transaction(write_concern=JOURNALED):
+                for name, operations in self.writes.items():
+                    if operations:
+                        self.database.get_collection(name).bulk_write(operations, ordered=True, session=session)
+
+
+def _out(item: Outgoing) -> dict:
+    return {"topic": item.topic, "key": item.key, "value": item.value, "event_id": item.event_id,
+            "event_type": item.event_type, "case_id": item.case_id, "causation_id": item.causation_id}
+
+
+def _in(doc: dict) -> Outgoing:
+    return Outgoing(topic=doc["topic"], key=doc["key"], value=bytes(doc["value"]), event_id=doc["event_id"],
+                    event_type=doc["event_type"], case_id=doc["case_id"], causation_id=doc["causation_id"])

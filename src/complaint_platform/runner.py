@@ -1,0 +1,106 @@
+"""Process entry point shared by the four services: wire adapters, run, drain.
+
+A service supplies ``build(context) -> ServiceParts``; this module owns the
+settings, telemetry, MongoDB connection, Faust worker and gRPC server, and
+shuts them down in order on SIGTERM/SIGINT (stop consuming, finish and commit
+the batch in hand, drain gRPC, flush spans).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import faust
+import grpc
+
+from .clock import Clock, clock_from
+from .config import ConfigError, Settings, load_settings
+from .grpc_server import GrpcServer, PortInUse
+from .handling import BatchHandler, Outgoing
+from .kafka_admin import ensure_topics
+from .mongo import connect, is_transient
+from .policy import Node, PolicyError, load_policy_file
+from .streaming import EventProcessor, create_app
+from .telemetry import Telemetry, configure_logging
+from .topics import CONSUMED_TOPICS
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceContext:
+    settings: Settings
+    policy: Node
+    database: Any
+    clock: Clock
+    telemetry: Telemetry
+
+
+Job = Callable[[datetime], list[Outgoing]]
+
+
+@dataclass
+class ServiceParts:
+    handler: BatchHandler
+    register_grpc: Callable[[grpc.Server], None]
+    grpc_service_names: list[str]
+    # (interval seconds, job): periodic work such as firing due deadlines
+    jobs: list[tuple[float, Job]] = field(default_factory=list)
+    validate_policy: Callable[[Node], Any] | None = None
+
+
+def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> None:
+    try:
+        settings = load_settings(name)
+        configure_logging(settings)
+        policy = load_policy_file(settings.policy_file)
+    except (ConfigError, PolicyError) as error:
+        print(f"{name}: configuration error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    telemetry = Telemetry(settings)
+    clock = clock_from(settings.clock_file)
+    client = connect(settings.mongodb_uri, settings.mongodb_database)
+    context = ServiceContext(settings, policy, client[settings.mongodb_database], clock, telemetry)
+    try:
+        parts = build(context)
+    except PolicyError as error:
+        print(f"{name}: policy error in {settings.policy_file}: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    ensure_topics(settings.kafka.bootstrap_servers)
+    app = create_app(settings)
+    processor = EventProcessor(app, settings, telemetry, parts.handler, clock, is_transient)
+    processor.attach(CONSUMED_TOPICS[name])
+    for interval, job in parts.jobs:
+        _schedule(app, processor, interval, job, clock)
+    try:
+        server = GrpcServer(settings.grpc_host, settings.grpc_port, telemetry.tracer,
+                            parts.grpc_service_names, parts.register_grpc)
+    except PortInUse as error:
+        print(f"{name}: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    server.start()
+    log.info("%s started", name, extra={"fields": {
+        "grpc": f"{settings.grpc_host}:{server.port}", "kafka": settings.kafka.bootstrap_servers,
+        "database": settings.mongodb_database, "metrics_port": settings.metrics_port}})
+    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False,
+                          override_logging=False)
+    try:
+        worker.execute_from_commandline()
+    finally:
+        server.stop(grace=10.0)
+        telemetry.shutdown()
+        client.close()
+        log.info("%s stopped", name)
+
+
+def _schedule(app: faust.App, processor: EventProcessor, interval: float, job: Job, clock: Clock) -> None:
+    async def run_job() -> None:
+        await processor.run_job(job, clock.now())
+
+    run_job.__name__ = f"job_{getattr(job, '__name__', 'periodic')}"
+    app.timer(interval=interval)(run_job)

@@ -1,0 +1,185 @@
+"""OpenTelemetry wiring: one tracer per service, context in Kafka headers, JSON logs.
+
+Faust has no consumer-side instrumentation, so consumer spans are started by
+hand from the W3C ``traceparent`` header; producers inject it the same way.
+One complaint is therefore one trace across all four services.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from opentelemetry import context as otel_context
+from opentelemetry import metrics, propagate, trace
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    ConsoleSpanExporter,
+    SimpleSpanProcessor,
+    SpanExporter,
+    SpanExportResult,
+)
+from opentelemetry.trace import SpanKind
+
+from .config import Settings
+from .masking import mask_fields, mask_text
+
+_TRACE_HEADERS = ("traceparent", "tracestate")
+
+
+class JsonLinesSpanExporter(SpanExporter):
+    """Dev exporter: one JSON object per finished span, appended to a file."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        lines = [json.dumps(_span_record(span), ensure_ascii=False) for span in spans]
+        with self._lock, open(self._path, "a", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+        return SpanExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        return None
+
+
+def _span_record(span: ReadableSpan) -> dict[str, Any]:
+    context = span.get_span_context()
+    return {
+        "name": span.name,
+        "trace_id": format(context.trace_id, "032x"),
+        "span_id": format(context.span_id, "016x"),
+        "parent_span_id": format(span.parent.span_id, "016x") if span.parent else None,
+        "service": span.resource.attributes.get("service.name"),
+        "kind": span.kind.name,
+        "start_ns": span.start_time,
+        "end_ns": span.end_time,
+        "attributes": mask_fields(dict(span.attributes or {})),
+        "status": span.status.status_code.name,
+    }
+
+
+class Telemetry:
+    """Tracer and meter for one service process."""
+
+    def __init__(self, settings: Settings) -> None:
+        resource = Resource.create({"service.name": settings.otel_service_name,
+                                    "service.namespace": "complaints"})
+        provider = TracerProvider(resource=resource)
+        for name in settings.traces_exporter:
+            if name == "otlp":
+                from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+                provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+            elif name == "console":
+                provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
+        if settings.spans_file:
+            provider.add_span_processor(SimpleSpanProcessor(JsonLinesSpanExporter(settings.spans_file)))
+        self.tracer_provider = provider
+        self.tracer = provider.get_tracer(f"complaints.{settings.service}")
+        self.meter_provider = _meter_provider(settings, resource)
+        self.meter = self.meter_provider.get_meter(f"complaints.{settings.service}")
+        trace.set_tracer_provider(provider)
+
+    def shutdown(self) -> None:
+        self.tracer_provider.shutdown()
+        self.meter_provider.shutdown()
+
+    @contextmanager
+    def consuming(self, topic: str, headers: dict[str, bytes], **attributes: Any):
+        """A CONSUMER span whose parent is the producer's span from the headers."""
+        carrier = {name: headers[name].decode("latin-1") for name in _TRACE_HEADERS if name in headers}
+        parent = propagate.extract(carrier)
+        token = otel_context.attach(parent)
+        try:
+            with self.tracer.start_as_current_span(
+                f"{topic} process", kind=SpanKind.CONSUMER,
+                attributes={"messaging.system": "kafka", "messaging.destination.name": topic,
+                            **_clean(attributes)},
+            ) as span:
+                yield span
+        finally:
+            otel_context.detach(token)
+
+    def span(self, name: str, **attributes: Any):
+        return self.tracer.start_as_current_span(name, attributes=_clean(attributes))
+
+
+def inject_trace(headers: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return headers + [(name, value.encode("latin-1")) for name, value in carrier.items()]
+
+
+def _clean(attributes: dict[str, Any]) -> dict[str, Any]:
+    return {key: (mask_text(value) if isinstance(value, str) else value)
+            for key, value in attributes.items() if value is not None}
+
+
+def _meter_provider(settings: Settings, resource: Resource) -> MeterProvider:
+    readers = []
+    if settings.metrics_exporter == "prometheus" and settings.metrics_port:
+        from opentelemetry.exporter.prometheus import PrometheusMetricReader
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.metrics_port, addr=settings.grpc_host)
+        readers.append(PrometheusMetricReader())
+    provider = MeterProvider(resource=resource, metric_readers=readers)
+    metrics.set_meter_provider(provider)
+    return provider
+
+
+class JsonLogFormatter(logging.Formatter):
+    """Structured logs: one JSON object per line, with trace ids and masked personal data."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self._service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        context = trace.get_current_span().get_span_context()
+        entry: dict[str, Any] = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "service": self._service,
+            "logger": record.name,
+            "message": mask_text(record.getMessage()),
+        }
+        if context.is_valid:
+            entry["trace_id"] = format(context.trace_id, "032x")
+            entry["span_id"] = format(context.span_id, "016x")
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            entry.update(mask_fields(fields))
+        if record.exc_info:
+            entry["error"] = mask_text(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure_logging(settings: Settings, stream=None) -> None:
+    handler = logging.StreamHandler(stream or sys.stderr)
+    if settings.log_format == "json":
+        handler.setFormatter(JsonLogFormatter(settings.service))
+    else:
+        handler.setFormatter(logging.Formatter(f"%(asctime)s {settings.service} %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    for noisy in ("aiokafka", "faust", "mode", "kafka", "pymongo", "jieba"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+def header_dict(headers: Iterable[tuple[str, bytes]] | dict | None) -> dict[str, bytes]:
+    if not headers:
+        return {}
+    items = headers.items() if isinstance(headers, dict) else headers
+    return {str(key).lower(): (value if isinstance(value, bytes) else str(value).encode()) for key, value in items}

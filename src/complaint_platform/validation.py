@@ -1,0 +1,112 @@
+"""Validation of decoded events: required fields, known enums, sane values.
+
+Reasons name the field in protobuf path form (``customer.tier``) so the sender
+can fix it from the dead-letter record alone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.message import Message
+
+MAX_TEXT_CHARS = 20_000
+MAX_ID_CHARS = 200
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+FUTURE_SLACK = timedelta(days=1)
+# Promised times and action due dates legitimately lie in the future.
+FUTURE_FIELDS = {"promised_reply_at", "due_at"}
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "ComplaintSubmitted": ("submission_id", "channel", "customer.id", "summary"),
+    "SocialMention": ("mention_id", "text"),
+    "WorkOrderFeedback": ("feedback_id", "case_id", "kind"),
+    "ServiceRating": ("rating_id", "case_id", "result"),
+    "AgentExplanation": ("explanation_id", "case_id", "text"),
+    "CallbackResult": ("callback_id", "case_id", "outcome"),
+    "CapaReport": ("report_id", "kind"),
+}
+INT_RANGES: dict[str, tuple[int, int]] = {"tier": (0, 3), "score": (0, 5), "severity": (0, 4)}
+ID_FIELDS = {"submission_id", "case_id", "mention_id", "feedback_id", "work_order_id",
+             "rating_id", "explanation_id", "callback_id", "report_id", "action_id", "id"}
+
+
+class InvalidEvent(ValueError):
+    """An event that must go to the dead-letter topic; ``field`` names the culprit."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+def validate(message: Message, now: datetime) -> None:
+    for path in REQUIRED.get(message.DESCRIPTOR.name, ()):
+        if not _has_value(message, path):
+            raise InvalidEvent(path, "is required")
+    _check(message, "", now)
+
+
+def _has_value(message: Message, path: str) -> bool:
+    node = message
+    parts = path.split(".")
+    for part in parts[:-1]:
+        if not node.HasField(part):
+            return False
+        node = getattr(node, part)
+    value = getattr(node, parts[-1])
+    return bool(value.strip()) if isinstance(value, str) else bool(value)
+
+
+def _check(message: Message, prefix: str, now: datetime) -> None:
+    for field, value in message.ListFields():
+        path = f"{prefix}{field.name}"
+        if field.type == FieldDescriptor.TYPE_MESSAGE:
+            if field.message_type.full_name == "google.protobuf.Timestamp":
+                _check_time(path, field.name, value, now)
+            elif field.message_type.GetOptions().map_entry:
+                _check_map(path, value)
+            elif _is_repeated(field):
+                for index, item in enumerate(value):
+                    _check(item, f"{path}[{index}].", now)
+            else:
+                _check(value, f"{path}.", now)
+        elif field.type == FieldDescriptor.TYPE_ENUM:
+            values = value if _is_repeated(field) else [value]
+            for item in values:
+                if field.enum_type.values_by_number.get(item) is None:
+                    raise InvalidEvent(path, f"unknown {field.enum_type.name} value {item}")
+        elif field.type == FieldDescriptor.TYPE_STRING and not _is_repeated(field):
+            limit = MAX_ID_CHARS if field.name in ID_FIELDS else MAX_TEXT_CHARS
+            if len(value) > limit:
+                raise InvalidEvent(path, f"longer than {limit} characters ({len(value)})")
+        elif field.name in INT_RANGES:
+            low, high = INT_RANGES[field.name]
+            if not low <= value <= high:
+                raise InvalidEvent(path, f"must be between {low} and {high}, got {value}")
+
+
+def _check_time(path: str, name: str, stamp: Message, now: datetime) -> None:
+    try:
+        moment = stamp.ToDatetime(tzinfo=timezone.utc)
+    except (ValueError, OverflowError):
+        raise InvalidEvent(path, "timestamp out of range") from None
+    if moment < EARLIEST:
+        raise InvalidEvent(path, f"timestamp {moment.isoformat()} is before {EARLIEST.date()}")
+    if name not in FUTURE_FIELDS and moment > now + FUTURE_SLACK:
+        raise InvalidEvent(path, f"timestamp {moment.isoformat()} is in the future")
+
+
+def _check_map(path: str, mapping) -> None:
+    if len(mapping) > 64:
+        raise InvalidEvent(path, f"too many entries ({len(mapping)} > 64)")
+    for key, value in mapping.items():
+        if len(key) > MAX_ID_CHARS or len(value) > 1000:
+            raise InvalidEvent(f"{path}[{key[:40]}]", "entry too long")
+
+
+def _is_repeated(field: FieldDescriptor) -> bool:
+    # protobuf 5+ exposes is_repeated; label survives on older runtimes
+    flag = getattr(field, "is_repeated", None)
+    return bool(flag) if flag is not None else field.label == FieldDescriptor.LABEL_REPEATED

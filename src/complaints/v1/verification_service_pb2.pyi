@@ -1,0 +1,119 @@
+import datetime
+
+from complaints.v1 import common_pb2 as _common_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class VerificationResult(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    VERIFICATION_RESULT_UNSPECIFIED: _ClassVar[VerificationResult]
+    VERIFICATION_RESULT_PENDING: _ClassVar[VerificationResult]
+    VERIFICATION_RESULT_CLOSED: _ClassVar[VerificationResult]
+    VERIFICATION_RESULT_REOPENED: _ClassVar[VerificationResult]
+VERIFICATION_RESULT_UNSPECIFIED: VerificationResult
+VERIFICATION_RESULT_PENDING: VerificationResult
+VERIFICATION_RESULT_CLOSED: VerificationResult
+VERIFICATION_RESULT_REOPENED: VerificationResult
+
+class RecordView(_message.Message):
+    __slots__ = ("case_id", "result", "responsible_unit", "root_cause_class", "company_at_fault", "customer_closed_at", "management_closed_at", "blockers", "json")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    RESPONSIBLE_UNIT_FIELD_NUMBER: _ClassVar[int]
+    ROOT_CAUSE_CLASS_FIELD_NUMBER: _ClassVar[int]
+    COMPANY_AT_FAULT_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_CLOSED_AT_FIELD_NUMBER: _ClassVar[int]
+    MANAGEMENT_CLOSED_AT_FIELD_NUMBER: _ClassVar[int]
+    BLOCKERS_FIELD_NUMBER: _ClassVar[int]
+    JSON_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    result: VerificationResult
+    responsible_unit: str
+    root_cause_class: str
+    company_at_fault: _common_pb2.CompanyFault
+    customer_closed_at: _timestamp_pb2.Timestamp
+    management_closed_at: _timestamp_pb2.Timestamp
+    blockers: _containers.RepeatedScalarFieldContainer[str]
+    json: str
+    def __init__(self, case_id: _Optional[str] = ..., result: _Optional[_Union[VerificationResult, str]] = ..., responsible_unit: _Optional[str] = ..., root_cause_class: _Optional[str] = ..., company_at_fault: _Optional[_Union[_common_pb2.CompanyFault, str]] = ..., customer_closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., management_closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., blockers: _Optional[_Iterable[str]] = ..., json: _Optional[str] = ...) -> None: ...
+
+class GetRecordRequest(_message.Message):
+    __slots__ = ("case_id",)
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    def __init__(self, case_id: _Optional[str] = ...) -> None: ...
+
+class GetRecordResponse(_message.Message):
+    __slots__ = ("record",)
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    record: RecordView
+    def __init__(self, record: _Optional[_Union[RecordView, _Mapping]] = ...) -> None: ...
+
+class RecordFilter(_message.Message):
+    __slots__ = ("opened_from", "opened_to", "responsible_unit", "root_cause_class", "result")
+    OPENED_FROM_FIELD_NUMBER: _ClassVar[int]
+    OPENED_TO_FIELD_NUMBER: _ClassVar[int]
+    RESPONSIBLE_UNIT_FIELD_NUMBER: _ClassVar[int]
+    ROOT_CAUSE_CLASS_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    opened_from: _timestamp_pb2.Timestamp
+    opened_to: _timestamp_pb2.Timestamp
+    responsible_unit: str
+    root_cause_class: str
+    result: VerificationResult
+    def __init__(self, opened_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., opened_to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., responsible_unit: _Optional[str] = ..., root_cause_class: _Optional[str] = ..., result: _Optional[_Union[VerificationResult, str]] = ...) -> None: ...
+
+class ListRecordsRequest(_message.Message):
+    __slots__ = ("filter", "page")
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    filter: RecordFilter
+    page: _common_pb2.PageRequest
+    def __init__(self, filter: _Optional[_Union[RecordFilter, _Mapping]] = ..., page: _Optional[_Union[_common_pb2.PageRequest, _Mapping]] = ...) -> None: ...
+
+class ListRecordsResponse(_message.Message):
+    __slots__ = ("records", "next_page_token")
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    records: _containers.RepeatedCompositeFieldContainer[RecordView]
+    next_page_token: str
+    def __init__(self, records: _Optional[_Iterable[_Union[RecordView, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ExportRecordsRequest(_message.Message):
+    __slots__ = ("filter",)
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    filter: RecordFilter
+    def __init__(self, filter: _Optional[_Union[RecordFilter, _Mapping]] = ...) -> None: ...
+
+class ExportRecordsResponse(_message.Message):
+    __slots__ = ("record",)
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    record: RecordView
+    def __init__(self, record: _Optional[_Union[RecordView, _Mapping]] = ...) -> None: ...
+
+class VerifyChainRequest(_message.Message):
+    __slots__ = ("from_seq", "to_seq")
+    FROM_SEQ_FIELD_NUMBER: _ClassVar[int]
+    TO_SEQ_FIELD_NUMBER: _ClassVar[int]
+    from_seq: int
+    to_seq: int
+    def __init__(self, from_seq: _Optional[int] = ..., to_seq: _Optional[int] = ...) -> None: ...
+
+class VerifyChainResponse(_message.Message):
+    __slots__ = ("ok", "checked", "first_broken_seq", "problem")
+    OK_FIELD_NUMBER: _ClassVar[int]
+    CHECKED_FIELD_NUMBER: _ClassVar[int]
+    FIRST_BROKEN_SEQ_FIELD_NUMBER: _ClassVar[int]
+    PROBLEM_FIELD_NUMBER: _ClassVar[int]
+    ok: bool
+    checked: int
+    first_broken_seq: int
+    problem: str
+    def __init__(self, ok: _Optional[bool] = ..., checked: _Optional[int] = ..., first_broken_seq: _Optional[int] = ..., problem: _Optional[str] = ...) -> None: ...

@@ -1,0 +1,1 @@
+"""Developer tools: proto generation, the embedded stack, checks."""

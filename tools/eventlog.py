@@ -1,0 +1,139 @@
+"""Reading and writing topics from outside the services (kafka-python).
+
+Used by ``make dev`` to show a complaint travelling through the services, by
+the simulator that plays the other systems, and by the integration tests.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from google.protobuf import json_format
+from google.protobuf.message import Message
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+
+from complaints.v1 import envelope_pb2
+from complaint_platform.envelope import payload_of
+from complaint_platform.topics import DEADLETTER, INTERNAL_TOPICS
+
+
+@dataclass(frozen=True)
+class SeenEvent:
+    topic: str
+    partition: int
+    offset: int
+    envelope: envelope_pb2.Envelope | None
+    dead_letter: envelope_pb2.DeadLetter | None
+
+    @property
+    def name(self) -> str:
+        if self.envelope is not None:
+            return self.envelope.event_type.rsplit(".", 1)[-1]
+        return "DeadLetter"
+
+    @property
+    def payload(self) -> Message:
+        return payload_of(self.envelope) if self.envelope is not None else self.dead_letter
+
+    @property
+    def case_id(self) -> str:
+        return self.envelope.case_id if self.envelope is not None else ""
+
+
+class Publisher:
+    """Plays the other systems: publishes inbound events as protobuf or protobuf-JSON."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self._producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5,
+                                       client_id="complaints-simulator")
+
+    def publish(self, topic: str, message: Message, key: str, as_json: bool = False,
+                headers: list[tuple[str, bytes]] | None = None) -> None:
+        if as_json:
+            value = json_format.MessageToJson(message, indent=None).encode()
+            content_type = b"application/json"
+        else:
+            value = message.SerializeToString()
+            content_type = b"application/x-protobuf"
+        self.publish_raw(topic, value, key, [("content-type", content_type), *(headers or [])])
+
+    def publish_raw(self, topic: str, value: bytes, key: str, headers: list[tuple[str, bytes]]) -> None:
+        self._producer.send(topic, value=value, key=key.encode(), headers=headers)
+
+    def flush(self) -> None:
+        self._producer.flush(30)
+
+    def close(self) -> None:
+        self._producer.close(10)
+
+
+class EventTail:
+    """Follows the internal topics and the dead-letter topic from their current end."""
+
+    def __init__(self, bootstrap: str, topics: Iterable[str] = (*INTERNAL_TOPICS, DEADLETTER),
+                 from_beginning: bool = False) -> None:
+        self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                       client_id="complaints-tail", consumer_timeout_ms=200)
+        partitions = []
+        for topic in topics:
+            for partition in sorted(self._wait_partitions(topic)):
+                partitions.append(TopicPartition(topic, partition))
+        self._consumer.assign(partitions)
+        if from_beginning:
+            self._consumer.seek_to_beginning(*partitions)
+        else:
+            self._consumer.seek_to_end(*partitions)
+            for partition in partitions:  # resolve the lazy seek now, not at first poll
+                self._consumer.position(partition)
+
+    def _wait_partitions(self, topic: str) -> set[int]:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            found = self._consumer.partitions_for_topic(topic)
+            if found:
+                return found
+            time.sleep(0.2)
+        raise RuntimeError(f"topic {topic} does not exist")
+
+    def poll(self, timeout_s: float = 0.2) -> list[SeenEvent]:
+        batches = self._consumer.poll(timeout_ms=int(timeout_s * 1000), max_records=500)
+        seen = []
+        for records in batches.values():
+            for record in records:
+                seen.append(_decode(record))
+        return seen
+
+    def events(self, timeout_s: float) -> Iterator[SeenEvent]:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            yield from self.poll()
+
+    def close(self) -> None:
+        self._consumer.close()
+
+
+def _decode(record) -> SeenEvent:
+    if record.topic == DEADLETTER:
+        letter = envelope_pb2.DeadLetter()
+        letter.ParseFromString(record.value)
+        return SeenEvent(record.topic, record.partition, record.offset, None, letter)
+    envelope = envelope_pb2.Envelope()
+    envelope.ParseFromString(record.value)
+    return SeenEvent(record.topic, record.partition, record.offset, envelope, None)
+
+
+def describe(event: SeenEvent) -> str:
+    """One line for people watching: who did what to which case."""
+    if event.dead_letter is not None:
+        letter = event.dead_letter
+        return f"dead letter from {letter.source_topic}@{letter.source_offset}: {letter.reason}"
+    fields = json_format.MessageToDict(event.payload, preserving_proto_field_name=True)
+    fields.pop("case_id", None)
+    for bulky in ("customer", "summary", "attributes"):
+        fields.pop(bulky, None)
+    detail = ", ".join(f"{key}={json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}"
+                       for key, value in list(fields.items())[:6])
+    return f"{event.envelope.producer:<12} {event.name:<24} case={event.case_id[:13]} {detail}"
