@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable
 
 from kafka.admin import KafkaAdminClient, NewTopic
-from kafka.errors import KafkaError, NoBrokersAvailable, TopicAlreadyExistsError
+from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from .topics import ALL_TOPICS, DEADLETTER
 
@@ -43,7 +43,7 @@ def _admin(bootstrap_servers: str, timeout_s: float) -> KafkaAdminClient:
         try:
             return KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="complaints-admin",
                                     request_timeout_ms=10_000)
-        except (NoBrokersAvailable, KafkaError) as error:
+        except KafkaError as error:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kafka at {bootstrap_servers} did not answer within {timeout_s:.0f}s: {error}") from error
             time.sleep(0.3)

@@ -1,0 +1,42 @@
+"""Waiting for events the services publish, without sleeping blindly."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from tools.eventlog import EventTail, SeenEvent
+
+
+def wait_for(tail: EventTail, predicate: Callable[[SeenEvent], bool], timeout_s: float = 60,
+             seen: list[SeenEvent] | None = None) -> SeenEvent:
+    """Return the first event matching ``predicate``; every event read is kept in ``seen``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for event in tail.poll(0.2):
+            if seen is not None:
+                seen.append(event)
+            if predicate(event):
+                return event
+    names = sorted({event.name for event in seen or []})
+    raise AssertionError(f"no matching event within {timeout_s}s; saw {names}")
+
+
+def collect_case(tail: EventTail, case_id: str, until: Callable[[list[SeenEvent]], bool],
+                 timeout_s: float = 60, seen: list[SeenEvent] | None = None) -> list[SeenEvent]:
+    """Gather a case's events until ``until`` is satisfied."""
+    mine = [event for event in (seen or []) if event.case_id == case_id]
+    deadline = time.monotonic() + timeout_s
+    while not until(mine):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"case {case_id}: got only {[event.name for event in mine]} in {timeout_s}s")
+        for event in tail.poll(0.2):
+            if seen is not None:
+                seen.append(event)
+            if event.case_id == case_id:
+                mine.append(event)
+    return mine
+
+
+def names(events: list[SeenEvent]) -> list[str]:
+    return [event.name for event in events]

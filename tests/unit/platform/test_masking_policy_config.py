@@ -1,0 +1,56 @@
+"""Personal data masking, the policy reader and environment settings."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from complaint_platform.config import ConfigError, load_settings
+from complaint_platform.masking import mask_fields, mask_name, mask_phone, mask_text
+from complaint_platform.policy import Node, PolicyError, load_policy_file
+
+
+def test_phone_numbers_are_masked_in_free_text_and_fields():
+    assert mask_phone("+86 138-0013-8000") == "861********00"
+    assert "13800138000" not in mask_text("客户13800138000来电，座机020-12345678")
+    assert "12345678" not in mask_text("座机020-12345678")
+    masked = mask_fields({"phone": "13800138000", "name": "张伟", "note": "call 13912345678", "tier": 2})
+    assert masked == {"phone": "138******00", "name": "张*", "note": "call 139******78", "tier": 2}
+    assert mask_name("") == ""
+
+
+def test_policy_reader_names_the_field():
+    root = Node({"intake": {"merge_window": "72h", "proxy": {"threshold": "many"}}})
+    assert root.child("intake").child("merge_window").duration() == timedelta(hours=72)
+    with pytest.raises(PolicyError, match=r"policy.intake.proxy.threshold: expected a whole number"):
+        root.child("intake").child("proxy").child("threshold").integer()
+    with pytest.raises(PolicyError, match=r"policy.intake.missing: is required"):
+        root.child("intake").child("missing").string()
+    with pytest.raises(PolicyError, match=r"policy.intake.merge_windw: unknown field"):
+        Node({"merge_windw": 1}, "policy.intake").reject_unknown("merge_window")
+    with pytest.raises(PolicyError, match="expected a duration"):
+        Node("3 days", "policy.x").duration()
+
+
+def test_policy_file_errors_are_clear(tmp_path: Path):
+    broken = tmp_path / "policy.yaml"
+    broken.write_text("intake: [unclosed\n")
+    with pytest.raises(PolicyError, match="not valid YAML"):
+        load_policy_file(broken)
+    with pytest.raises(PolicyError, match="cannot read policy file"):
+        load_policy_file(tmp_path / "absent.yaml")
+
+
+def test_settings_from_environment():
+    settings = load_settings("intake", {"KAFKA_BOOTSTRAP_SERVERS": "kafka:9092", "GRPC_PORT": "6000"})
+    assert settings.kafka.bootstrap_servers == "kafka:9092"
+    assert settings.grpc_port == 6000
+    assert settings.mongodb_database == "complaints_intake"
+    with pytest.raises(ConfigError, match="GRPC_PORT must be a whole number"):
+        load_settings("intake", {"GRPC_PORT": "fifty"})
+    with pytest.raises(ConfigError, match="KAFKA_SECURITY_PROTOCOL must be one of"):
+        load_settings("intake", {"KAFKA_SECURITY_PROTOCOL": "CARRIER_PIGEON"})
+    with pytest.raises(ConfigError, match="OTEL_TRACES_EXPORTER"):
+        load_settings("intake", {"OTEL_TRACES_EXPORTER": "zipkin"})
+    with pytest.raises(ConfigError, match="unknown service"):
+        load_settings("billing", {})
