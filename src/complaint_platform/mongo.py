@@ -77,3 +77,30 @@ def _out(item: Outgoing) -> dict:
 def _in(doc: dict) -> Outgoing:
     return Outgoing(topic=doc["topic"], key=doc["key"], value=bytes(doc["value"]), event_id=doc["event_id"],
                     event_type=doc["event_type"], case_id=doc["case_id"], causation_id=doc["causation_id"])
+
+
+OUTBOX = "outbox"
+
+
+def stage(unit: UnitOfWork, outgoing: list[Outgoing], now: datetime) -> None:
+    """Events from timers and commands wait in the outbox until the broker has them."""
+    for item in outgoing:
+        document = _out(item)
+        document.update({"_id": item.event_id, "staged_at": now, "published": False})
+        unit.upsert(OUTBOX, document)
+
+
+class Outbox:
+    """Relays staged events; publishing twice is harmless (consumers dedupe by event id)."""
+
+    def __init__(self, database: Any) -> None:
+        self._collection = database.get_collection(OUTBOX)
+        self._collection.create_index([("published", 1), ("staged_at", 1)])
+
+    def pending(self, staged_before: datetime, limit: int = 500) -> list[Outgoing]:
+        found = self._collection.find({"published": False, "staged_at": {"$lte": staged_before}}).limit(limit)
+        return [_in(doc) for doc in found]
+
+    def mark_published(self, event_ids: list[str]) -> None:
+        if event_ids:
+            self._collection.update_many({"_id": {"$in": event_ids}}, {"$set": {"published": True}})

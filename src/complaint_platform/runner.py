@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import faust
@@ -23,13 +23,29 @@ from .config import ConfigError, Settings, load_settings
 from .grpc_server import GrpcServer, PortInUse
 from .handling import BatchHandler, Outgoing
 from .kafka_admin import ensure_topics
-from .mongo import connect, is_transient
+from .mongo import Outbox, connect, is_transient
 from .policy import Node, PolicyError, load_policy_file
 from .streaming import EventProcessor, create_app
 from .telemetry import Telemetry, configure_logging
 from .topics import CONSUMED_TOPICS
 
 log = logging.getLogger(__name__)
+
+
+class CommandGateway:
+    """Lets gRPC servicers run operator commands on the handler thread (bound once running)."""
+
+    def __init__(self) -> None:
+        self._processor: EventProcessor | None = None
+        self._outbox: Outbox | None = None
+
+    def bind(self, processor: EventProcessor, outbox: Outbox) -> None:
+        self._processor, self._outbox = processor, outbox
+
+    def run(self, command: Callable[[datetime], tuple[Any, list[Outgoing]]]) -> Any:
+        if self._processor is None or self._outbox is None:
+            raise RuntimeError("the service is still starting; try again in a moment")
+        return self._processor.execute_command(command, self._outbox.mark_published)
 
 
 @dataclass
@@ -39,6 +55,7 @@ class ServiceContext:
     database: Any
     clock: Clock
     telemetry: Telemetry
+    commands: CommandGateway = field(default_factory=CommandGateway)
 
 
 Job = Callable[[datetime], list[Outgoing]]
@@ -75,8 +92,11 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
     app = create_app(settings)
     processor = EventProcessor(app, settings, telemetry, parts.handler, clock, is_transient)
     processor.attach(CONSUMED_TOPICS[name])
+    outbox = Outbox(context.database)
+    context.commands.bind(processor, outbox)
     for interval, job in parts.jobs:
-        _schedule(app, processor, interval, job, clock)
+        _schedule(app, processor, interval, job, clock, outbox.mark_published)
+    _schedule(app, processor, 2.0, _relay(outbox), clock, outbox.mark_published)
     try:
         server = GrpcServer(settings.grpc_host, settings.grpc_port, telemetry.tracer,
                             parts.grpc_service_names, parts.register_grpc)
@@ -98,9 +118,18 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
         log.info("%s stopped", name)
 
 
-def _schedule(app: faust.App, processor: EventProcessor, interval: float, job: Job, clock: Clock) -> None:
+def _relay(outbox: Outbox) -> Job:
+    def relay_outbox(now: datetime) -> list[Outgoing]:
+        # Staged more than a few seconds ago and still unpublished: the process died in between.
+        return outbox.pending(now - timedelta(seconds=5))
+
+    return relay_outbox
+
+
+def _schedule(app: faust.App, processor: EventProcessor, interval: float, job: Job, clock: Clock,
+              published: Callable[[list[str]], None]) -> None:
     async def run_job() -> None:
-        await processor.run_job(job, clock.now())
+        await processor.run_job(job, clock.now(), published)
 
     run_job.__name__ = f"job_{getattr(job, '__name__', 'periodic')}"
     app.timer(interval=interval)(run_job)

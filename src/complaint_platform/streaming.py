@@ -110,6 +110,7 @@ class EventProcessor:
         self._is_transient = is_transient
         # One thread: the handler owns its batch's state; MongoDB calls must not block the loop.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{settings.service}-handler")
+        self._loop: asyncio.AbstractEventLoop | None = None
         meter = telemetry.meter
         self._processed = meter.create_counter("complaints_events_processed", description="events handled, by topic")
         self._failed = meter.create_counter("complaints_events_failed", description="handler failures, by topic")
@@ -122,6 +123,7 @@ class EventProcessor:
         batch_size, within = self._settings.kafka.batch_size, self._settings.kafka.batch_within_s
 
         async def process_events(stream):
+            self._loop = asyncio.get_running_loop()
             async for events in stream.take_events(batch_size, within=within):
                 await self.process(events)
 
@@ -160,8 +162,10 @@ class EventProcessor:
         for record in records:
             self._processed.add(1, {"topic": record.topic})
 
-    async def run_job(self, job: Callable[[datetime], list[Outgoing]], now: datetime) -> None:
-        """Periodic work (e.g. firing due deadlines); its outputs are published like any others."""
+    async def run_job(self, job: Callable[[datetime], list[Outgoing]], now: datetime,
+                      published: Callable[[list[str]], None] | None = None) -> None:
+        """Periodic work (e.g. firing due deadlines). Its outputs were staged in the
+        outbox with its state change; once the broker has them they are marked published."""
         loop = asyncio.get_running_loop()
         try:
             produced = await loop.run_in_executor(self._executor, job, now)
@@ -171,8 +175,24 @@ class EventProcessor:
             else:
                 log.warning("periodic job skipped, storage unavailable: %s", error)
             return
+        if not produced:
+            return
         with self._telemetry.span(f"{self._settings.service} job", job=getattr(job, "__name__", "job")):
             await self._publish(produced, {})
+        if published is not None:
+            await loop.run_in_executor(self._executor, published, [item.event_id for item in produced])
+
+    def execute_command(self, command: Callable[[datetime], tuple[object, list[Outgoing]]],
+                        published: Callable[[list[str]], None], timeout_s: float = 30.0):
+        """Run an operator command (from a gRPC thread) on the handler's thread, so it never
+        interleaves with a batch; its events were staged in the outbox and are published here."""
+        if self._loop is None:
+            raise RuntimeError("the service is still starting; try again in a moment")
+        value, produced = self._executor.submit(command, self._clock.now()).result(timeout_s)
+        if produced:
+            asyncio.run_coroutine_threadsafe(self._publish(produced, {}), self._loop).result(timeout_s)
+            self._executor.submit(published, [item.event_id for item in produced]).result(timeout_s)
+        return value
 
     async def _handle(self, batch: list[Incoming], now: datetime) -> BatchResult:
         loop = asyncio.get_running_loop()

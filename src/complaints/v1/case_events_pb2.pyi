@@ -281,6 +281,22 @@ class DeadlineBreached(_message.Message):
     due_at: _timestamp_pb2.Timestamp
     def __init__(self, case_id: _Optional[str] = ..., deadline_id: _Optional[str] = ..., kind: _Optional[_Union[DeadlineKind, str]] = ..., subject_id: _Optional[str] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class DeadlineStopped(_message.Message):
+    __slots__ = ("case_id", "deadline_id", "kind", "subject_id", "met", "late")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    MET_FIELD_NUMBER: _ClassVar[int]
+    LATE_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    deadline_id: str
+    kind: DeadlineKind
+    subject_id: str
+    met: bool
+    late: bool
+    def __init__(self, case_id: _Optional[str] = ..., deadline_id: _Optional[str] = ..., kind: _Optional[_Union[DeadlineKind, str]] = ..., subject_id: _Optional[str] = ..., met: _Optional[bool] = ..., late: _Optional[bool] = ...) -> None: ...
+
 class CaseEscalated(_message.Message):
     __slots__ = ("case_id", "level", "role", "unit", "reason")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]

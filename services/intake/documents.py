@@ -1,0 +1,133 @@
+"""MongoDB documents of the intake service (its own database).
+
+Writes go through the platform's unit of work in bulk; these classes declare
+the collections, their indexes, and typed reads for the gRPC servicer.
+"""
+
+from __future__ import annotations
+
+from mongoengine import (
+    BooleanField,
+    DateTimeField,
+    DictField,
+    Document,
+    FloatField,
+    IntField,
+    ListField,
+    StringField,
+)
+
+
+class CaseRecord(Document):
+    """One customer problem, with the read model other services keep current."""
+
+    case_id = StringField(primary_key=True)
+    customer_id = StringField(required=True)
+    category = StringField(required=True)
+    category_rule = StringField()
+    needs_triage = BooleanField(default=False)
+    severity = IntField()
+    severity_rule = StringField()
+    tier = IntField()
+    priority = IntField()
+    region = StringField()
+    channels = ListField(StringField())
+    contact_count = IntField(default=1)
+    submission_keys = ListField(StringField())
+    status = StringField(required=True)
+    owner = StringField()
+    regulator_case = BooleanField(default=False)
+    regulator_risk = FloatField(default=0.0)
+    proxy_case = BooleanField(default=False)
+    proxy_case_id = StringField()
+    proxy_members = ListField(StringField())
+    attributes = DictField()
+    summary = StringField()
+    registered_at = DateTimeField()
+    last_contact_at = DateTimeField()
+    updated_at = DateTimeField()
+    open_deadlines = DictField()  # deadline id -> due time, from the escalation service
+    escalation_level = IntField(default=0)
+    overdue = BooleanField(default=False)
+    history = ListField(DictField())
+    state = DictField()  # the domain aggregate as it serialises itself
+
+    meta = {
+        "collection": "cases",
+        "strict": False,
+        "indexes": [
+            {"fields": ["customer_id", "-registered_at"]},
+            {"fields": ["registered_at", "case_id"]},
+            {"fields": ["region", "category", "registered_at"]},
+        ],
+    }
+
+
+class SubmissionRecord(Document):
+    """One contact; the id is ``<CHANNEL>:<submission_id>``, the idempotency key."""
+
+    key = StringField(primary_key=True)
+    submission_id = StringField(required=True)
+    channel = StringField(required=True)
+    case_id = StringField(required=True)
+    customer_id = StringField()
+    received_at = DateTimeField()
+    summary = StringField()
+    summary_normalised = StringField()
+    first_contact = StringField()
+    history = ListField(DictField())
+
+    meta = {"collection": "submissions", "strict": False,
+            "indexes": [{"fields": ["case_id", "received_at"]}]}
+
+
+class CustomerDirectoryEntry(Document):
+    """Customer tiers loaded from the operator's CSV export."""
+
+    customer_id = StringField(primary_key=True)
+    tier = IntField(min_value=1, max_value=3)
+    region = StringField()
+
+    meta = {"collection": "customer_directory", "strict": False}
+
+
+class PublicOpinionItem(Document):
+    """A social post that matched the keywords but names no customer (舆情)."""
+
+    mention_id = StringField(primary_key=True)
+    platform = StringField()
+    text = StringField()
+    region = StringField()
+    category = StringField()
+    posted_at = DateTimeField()
+    url = StringField()
+    proxy_case_id = StringField()
+
+    meta = {"collection": "public_opinion", "strict": False,
+            "indexes": [{"fields": ["region", "category", "posted_at"]}]}
+
+
+class IntakeCounter(Document):
+    """Counts that are kept, not stored item by item (e.g. non-matching mentions)."""
+
+    name = StringField(primary_key=True)
+    value = IntField(default=0)
+
+    meta = {"collection": "counters", "strict": False}
+
+
+class DetectorState(Document):
+    """Serialised proxy-case detector windows, so they survive a restart."""
+
+    name = StringField(primary_key=True)
+    state = DictField()
+
+    meta = {"collection": "detector_state", "strict": False}
+
+
+ALL = (CaseRecord, SubmissionRecord, CustomerDirectoryEntry, PublicOpinionItem, IntakeCounter, DetectorState)
+
+
+def ensure_indexes() -> None:
+    for document in ALL:
+        document.ensure_indexes()
