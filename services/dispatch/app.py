@@ -1,0 +1,27 @@
+"""Wiring of the dispatch service."""
+
+from __future__ import annotations
+
+from complaints.v1 import dispatch_service_pb2, dispatch_service_pb2_grpc
+from complaint_platform.runner import ServiceContext, ServiceParts, run_service
+
+from . import documents
+from .commands import DispatchCommands
+from .domain.policy import load as load_policy
+from .handler import DispatchHandler
+from .servicer import DispatchServicer
+
+
+def build(context: ServiceContext) -> ServiceParts:
+    policy = load_policy(context.policy.child("dispatch"))
+    documents.ensure_indexes()
+    servicer = DispatchServicer(DispatchCommands(context.database, policy, context.commands))
+    return ServiceParts(
+        handler=DispatchHandler(context.database, policy),
+        register_grpc=lambda server: dispatch_service_pb2_grpc.add_DispatchServiceServicer_to_server(servicer, server),
+        grpc_service_names=[dispatch_service_pb2.DESCRIPTOR.services_by_name["DispatchService"].full_name],
+    )
+
+
+def main() -> None:
+    run_service("dispatch", build)

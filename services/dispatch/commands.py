@@ -1,0 +1,59 @@
+"""Owner commands (reassign, consult, reply to the customer), run on the handler's thread."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from complaint_platform.envelope import event_id_for, wrap
+from complaint_platform.grpc_errors import BadRequest, NotFound
+from complaint_platform.mongo import UnitOfWork, stage
+from complaint_platform.streaming import outgoing
+from complaint_platform.topics import CASES_DISPATCH
+
+from .domain.policy import DispatchPolicy
+from .domain.work_orders import DispatchError
+from .handler import CaseStore, to_messages
+
+
+class DispatchCommands:
+    def __init__(self, database: Any, policy: DispatchPolicy, gateway) -> None:
+        self._store = CaseStore(database)
+        self._database = database
+        self._policy = policy
+        self._gateway = gateway
+
+    def reassign(self, case_id: str, new_owner: str, reason: str) -> str:
+        return self._run(case_id, f"reassign:{new_owner}:{reason}",
+                         lambda case, now: (case.reassign(new_owner, reason, now), lambda: case.owner))
+
+    def consult(self, case_id: str, question: str, promised_reply_at: datetime) -> str:
+        return self._run(case_id, f"consult:{question}:{promised_reply_at.isoformat()}",
+                         lambda case, now: (case.request_consult(question, promised_reply_at, self._policy, now),
+                                            lambda: case.work_orders[-1].work_order_id))
+
+    def customer_reply(self, case_id: str, reply: str, replied_at: datetime | None) -> str:
+        return self._run(case_id, f"reply:{reply}",
+                         lambda case, now: (case.record_customer_reply(reply, replied_at or now), lambda: case.status))
+
+    def _run(self, case_id: str, command_key: str, action) -> Any:
+        def command(now: datetime):
+            case = self._store.load([case_id]).get(case_id)
+            if case is None:
+                raise NotFound(f"no case {case_id}")
+            try:
+                events, result = action(case, now)
+            except DispatchError as refusal:
+                raise BadRequest(str(refusal)) from None
+            command_id = event_id_for(case_id, command_key, now.isoformat())
+            produced = [outgoing(CASES_DISPATCH, wrap(message, event_id=event_id_for(command_id, tag),
+                                                      case_id=case_id, producer="dispatch", occurred_at=now,
+                                                      causation_id=command_id))
+                        for message, tag in to_messages(case, events)]
+            unit = UnitOfWork(self._database)
+            self._store.save(unit, case)
+            stage(unit, produced, now)
+            unit.commit()
+            return result(), produced
+
+        return self._gateway.run(command)

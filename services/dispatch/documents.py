@@ -1,0 +1,46 @@
+"""MongoDB documents of the dispatch service (its own database)."""
+
+from __future__ import annotations
+
+from mongoengine import DateTimeField, DictField, Document, IntField, StringField
+
+
+class DispatchCaseRecord(Document):
+    """The owner's case with every work order and the whole history (``state``)."""
+
+    case_id = StringField(primary_key=True)
+    owner = StringField(required=True)
+    status = StringField(required=True)
+    priority = IntField()
+    open_work_orders = IntField(default=0)
+    state = DictField()
+
+    meta = {"collection": "cases", "strict": False,
+            "indexes": [{"fields": ["owner", "status"]}]}
+
+
+class WorkOrderRecord(Document):
+    """One work order, kept beside its case for queue queries."""
+
+    work_order_id = StringField(primary_key=True)
+    case_id = StringField(required=True)
+    department = StringField(required=True)
+    level = StringField()
+    kind = StringField()
+    state = StringField(required=True)
+    priority = IntField()
+    due_sort = DateTimeField()     # due time, or far future when not yet known
+    due_at = DateTimeField()
+    dispatched_at = DateTimeField()
+    category = StringField()
+    region = StringField()
+    resolution = StringField()
+
+    meta = {"collection": "work_orders", "strict": False,
+            "indexes": [{"fields": ["department", "state", "priority", "due_sort", "dispatched_at", "work_order_id"]},
+                        {"fields": ["case_id"]}]}
+
+
+def ensure_indexes() -> None:
+    for document in (DispatchCaseRecord, WorkOrderRecord):
+        document.ensure_indexes()
