@@ -33,7 +33,15 @@ def connect(uri: str, database: str) -> MongoClient:
 
 
 def is_transient(error: BaseException) -> bool:
-    return isinstance(error, TRANSIENT_ERRORS)
+    """Worth retrying as it is: the database is unreachable, or another writer won a race."""
+    if isinstance(error, (*TRANSIENT_ERRORS, ConcurrentUpdate)):
+        return True
+    has_label = getattr(error, "has_error_label", None)
+    return bool(has_label and has_label("TransientTransactionError"))
+
+
+class ConcurrentUpdate(RuntimeError):
+    """A guarded write found its document changed by someone else; the whole unit is rolled back."""
 
 
 @dataclass
@@ -43,6 +51,7 @@ class UnitOfWork:
     database: Any
     writes: dict[str, list] = field(default_factory=lambda: defaultdict(list))
     inbox: list[dict] = field(default_factory=list)
+    guarded: dict[str, list] = field(default_factory=lambda: defaultdict(list))
 
     def upsert(self, collection: str, document: dict) -> None:
         self.writes[collection].append(ReplaceOne({"_id": document["_id"]}, document, upsert=True))
@@ -53,17 +62,25 @@ class UnitOfWork:
     def update(self, collection: str, selector: dict, change: dict, upsert: bool = False) -> None:
         self.writes[collection].append(UpdateOne(selector, change, upsert=upsert))
 
+    def update_if_unchanged(self, collection: str, selector: dict, change: dict) -> None:
+        """Compare-and-set: ``selector`` names the version read; a miss aborts the whole unit."""
+        self.guarded[collection].append(UpdateOne(selector, change))
+
     def record_handled(self, event_id: str, outgoing: list[Outgoing], now: datetime) -> None:
         self.inbox.append({"_id": event_id, "at": now, "outputs": [_out(item) for item in outgoing]})
 
     def commit(self) -> None:
         if self.inbox:
             self.writes[INBOX].extend(ReplaceOne({"_id": doc["_id"]}, doc, upsert=True) for doc in self.inbox)
-        if not self.writes:
+        if not self.writes and not self.guarded:
             return
         client = self.database.client
         with client.start_session() as session:
             with session.start_transaction(write_concern=JOURNALED):
+                for name, operations in self.guarded.items():
+                    result = self.database.get_collection(name).bulk_write(operations, ordered=True, session=session)
+                    if result.matched_count != len(operations):
+                        raise ConcurrentUpdate(f"{len(operations) - result.matched_count} {name} changed meanwhile")
                 for name, operations in self.writes.items():
                     if operations:
                         self.database.get_collection(name).bulk_write(operations, ordered=True, session=session)

@@ -1,0 +1,70 @@
+"""Business calendars: working hours per weekday and holidays; the hotline works 7x24."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    name: str
+    zone: str = "Asia/Shanghai"
+    # weekday (0 = Monday) -> working spans that day, in local time
+    hours: dict[int, tuple[tuple[time, time], ...]] = field(default_factory=dict)
+    holidays: frozenset[date] = frozenset()
+
+    @property
+    def always_open(self) -> bool:
+        return not self.hours
+
+    def add_working_time(self, start: datetime, allowed: timedelta) -> datetime:
+        """The moment when ``allowed`` working time has passed since ``start``."""
+        if self.always_open:
+            return start + allowed
+        remaining = allowed
+        for opens, closes in self._spans_from(start):
+            span = closes - opens
+            if remaining <= span:
+                return (opens + remaining).astimezone(timezone.utc)
+            remaining -= span
+        raise ValueError(f"calendar {self.name} has no working time")
+
+    def working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        if end <= start:
+            return timedelta(0)
+        if self.always_open:
+            return end - start
+        total = timedelta(0)
+        for opens, closes in self._spans_from(start):
+            if opens >= end:
+                break
+            total += min(closes, end) - opens
+        return total
+
+    def _spans_from(self, start: datetime):
+        """Working spans from ``start`` on, clipped to it; gives up after ten years of none."""
+        zone = ZoneInfo(self.zone)
+        local = start.astimezone(zone)
+        day = local.date()
+        for _ in range(3660):
+            if day not in self.holidays:
+                for opens_at, closes_at in self.hours.get(day.weekday(), ()):
+                    opens = datetime.combine(day, opens_at, zone)
+                    closes = datetime.combine(day, closes_at, zone)
+                    if closes > local:
+                        yield max(opens, local), closes
+            day += timedelta(days=1)
+
+
+HOTLINE = BusinessCalendar("7x24")
+
+
+def parse_hours(text: str) -> tuple[time, time]:
+    opens, closes = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    if closes <= opens:
+        raise ValueError(f"working hours {text!r} must close after they open")
+    return opens, closes

@@ -1,0 +1,155 @@
+"""SLA clocks: warning, breach (overdue mark), and the escalation ladder per item."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from .calendar import BusinessCalendar
+from .policy import EscalationPolicy
+
+OPEN, WARNED, BREACHED, MET, CANCELLED, PAUSED = "OPEN", "WARNED", "BREACHED", "MET", "CANCELLED", "PAUSED"
+RUNNING = {OPEN, WARNED, BREACHED}
+STOPPED = {MET, CANCELLED}
+_NAMESPACE = uuid.UUID("a3f0c2de-9b1e-4c55-8a7d-2e6f1b0c9d34")
+
+
+class EscalationError(Exception):
+    """Base of the escalation rules' named errors."""
+
+
+class DeadlineStoppedError(EscalationError):
+    pass
+
+
+def deadline_id_for(case_id: str, kind: str, subject_id: str, generation: int = 0) -> str:
+    """Deterministic, so a redelivered cause names the same clock."""
+    return "DL-" + uuid.uuid5(_NAMESPACE, f"{case_id}|{kind}|{subject_id}|{generation}").hex[:20].upper()
+
+
+# --- what firing produces ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Warned:
+    deadline: Deadline
+
+
+@dataclass(frozen=True)
+class Breached:
+    deadline: Deadline
+
+
+@dataclass(frozen=True)
+class Climbed:
+    """The item's ladder reached ``level``; the case escalates if that is above its level."""
+
+    deadline: Deadline
+    level: int
+    role: str
+    unit: str
+
+
+@dataclass
+class Deadline:
+    deadline_id: str
+    case_id: str
+    kind: str
+    subject_id: str
+    started_at: datetime
+    due_at: datetime
+    warn_at: datetime
+    department: str = ""
+    region: str = ""
+    calendar: str = "7x24"
+    state: str = OPEN
+    ladder_level: int = 0
+    next_step_at: datetime | None = None
+    paused_at: datetime | None = None
+    stopped_at: datetime | None = None
+    breached_at: datetime | None = None
+
+    @classmethod
+    def start(cls, case_id: str, kind: str, subject_id: str, started_at: datetime, calendar: BusinessCalendar,
+              policy: EscalationPolicy, allowed: timedelta | None = None, due_at: datetime | None = None,
+              department: str = "", region: str = "", generation: int = 0) -> Deadline:
+        """From an allowed working time on the calendar, or from an absolute due time (promises, actions)."""
+        if due_at is None:
+            if allowed is None:
+                raise EscalationError("a deadline needs an allowed time or a due time")
+            due_at = calendar.add_working_time(started_at, allowed)
+            warn_at = calendar.add_working_time(started_at, allowed * policy.warning_fraction)
+        else:
+            warn_at = started_at + (due_at - started_at) * policy.warning_fraction if due_at > started_at else due_at
+        return cls(deadline_id_for(case_id, kind, subject_id, generation), case_id, kind, subject_id, started_at,
+                   due_at, warn_at, department, region, calendar.name)
+
+    @property
+    def running(self) -> bool:
+        return self.state in RUNNING
+
+    def next_fire_at(self) -> datetime | None:
+        """When this clock next needs attention; None when it never will."""
+        if self.state == OPEN:
+            return self.warn_at
+        if self.state == WARNED:
+            return self.due_at
+        if self.state == BREACHED:
+            return self.next_step_at
+        return None
+
+    def fire(self, now: datetime, policy: EscalationPolicy) -> list[Warned | Breached | Climbed]:
+        """Every transition due at ``now``, in order. Firing again at the same moment yields nothing."""
+        events: list[Warned | Breached | Climbed] = []
+        if self.state == OPEN and now >= self.warn_at:
+            self.state = WARNED
+            if now < self.due_at:
+                events.append(Warned(self))
+        if self.state == WARNED and now >= self.due_at:
+            self.state, self.breached_at = BREACHED, self.due_at
+            events.append(Breached(self))
+            self.next_step_at = self.due_at + policy.ladder[0].after
+        while self.state == BREACHED and self.next_step_at is not None and now >= self.next_step_at:
+            step = policy.ladder[self.ladder_level]
+            self.ladder_level = step.level
+            unit = step.unit.replace("{region}", self.region or "regional").replace(
+                "{department}", self.department or "handling department")
+            events.append(Climbed(self, step.level, step.role, unit))
+            following = policy.ladder[step.level] if step.level < len(policy.ladder) else None
+            self.next_step_at = self.next_step_at + following.after if following else None
+        return events
+
+    def stop(self, met: bool, now: datetime) -> bool:
+        """Done (met, possibly late) or no longer needed (cancelled). False if already stopped."""
+        if self.state in STOPPED:
+            return False
+        self.state = MET if met else CANCELLED
+        self.stopped_at = now
+        return True
+
+    @property
+    def late(self) -> bool:
+        return self.stopped_at is not None and self.stopped_at > self.due_at
+
+    def pause(self, now: datetime) -> None:
+        """Waiting on the customer stops the clock."""
+        if self.state not in (OPEN, WARNED):
+            raise DeadlineStoppedError(f"deadline {self.deadline_id} is {self.state}; only a running clock can pause")
+        self.state, self.paused_at = PAUSED, now
+
+    def resume(self, now: datetime, calendar: BusinessCalendar) -> None:
+        if self.state != PAUSED or self.paused_at is None:
+            raise DeadlineStoppedError(f"deadline {self.deadline_id} is not paused")
+        left = calendar.working_time_between(self.paused_at, self.due_at)
+        to_warning = calendar.working_time_between(self.paused_at, self.warn_at)
+        self.due_at = calendar.add_working_time(now, left)
+        self.warn_at = calendar.add_working_time(now, to_warning) if to_warning else now
+        self.state = WARNED if to_warning == timedelta(0) else OPEN
+        self.paused_at = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Deadline:
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__ if name in data})

@@ -1,0 +1,168 @@
+"""Kafka adapter of the escalation service: case events start and stop clocks."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from complaints.v1 import case_events_pb2, common_pb2, envelope_pb2, inbound_pb2
+from complaint_platform.envelope import from_timestamp
+from complaint_platform.handling import Incoming
+from complaint_platform.inbox import InboxHandler
+from complaint_platform.mongo import UnitOfWork
+from complaint_platform.topics import CASES_SUPERVISION
+
+from . import outcomes, store
+from .domain.deadlines import Deadline
+from .domain.policy import EscalationPolicy
+from .domain.supervision import SupervisedCase
+
+CASE_CLOCKS = ("CASE_REPLY", "PROMISED_REPLY")
+
+
+class EscalationHandler(InboxHandler):
+    producer = "escalation"
+    output_topic = CASES_SUPERVISION
+
+    def __init__(self, database: Any, policy: EscalationPolicy) -> None:
+        super().__init__(database)
+        self.policy = policy
+
+    def load(self, batch: list[Incoming]) -> None:
+        case_ids = sorted({item.envelope.case_id for item in batch if item.envelope.case_id})
+        self.cases = store.load_cases(self.database, case_ids)
+        self.deadlines = store.load_live_deadlines(self.database, case_ids)
+        self.new_deadlines: dict[str, Deadline] = {}
+        self.changed_cases: set[str] = set()
+        self.changed_deadlines: set[str] = set()
+        self.seen: list[envelope_pb2.Envelope] = []
+        self.yellow: list[dict] = []
+
+    def apply(self, incoming: Incoming, now: datetime) -> list[envelope_pb2.Envelope]:
+        kind = incoming.envelope.WhichOneof("payload")
+        payload = getattr(incoming.envelope, kind)
+        self.seen.append(incoming.envelope)
+        case_id = incoming.envelope.case_id
+        case = self.cases.get(case_id)
+        if kind == "case_registered":
+            if case is not None:
+                return []
+            case = self._open_case(payload, now)
+        if case is None:
+            return []  # an event for a case registered before this service kept records
+        messages = self._react(kind, payload, case, now)
+        self.changed_cases.add(case_id)
+        messages += outcomes.reassessed(case, self.policy, now)
+        envelopes = [self.emit(incoming, message, case_id, now, discriminator=tag) for message, tag in messages]
+        self.seen.extend(envelopes)
+        return envelopes
+
+    def _open_case(self, registered, now: datetime) -> SupervisedCase:
+        case = SupervisedCase(
+            case_id=registered.case_id, category=registered.category, tier=registered.customer.tier or 3,
+            channel=common_pb2.Channel.Name(registered.channel).removeprefix("CHANNEL_"),
+            region=registered.customer.region, severity=registered.severity or 1,
+            regulator_case=registered.regulator_case, owner=registered.first_contact,
+            opened_at=from_timestamp(registered.received_at) or now)
+        self.cases[case.case_id] = case
+        return case
+
+    def _react(self, kind: str, event, case: SupervisedCase, now: datetime) -> list[tuple[object, str]]:
+        if kind == "case_registered":
+            started = [self._start(case, "CASE_REPLY", case.case_id, now, self._allowed("case_reply", case))]
+            if event.HasField("promised_reply_at"):
+                started.append(self._start(case, "PROMISED_REPLY", case.case_id, now,
+                                           due_at=from_timestamp(event.promised_reply_at)))
+            return started
+        if kind == "submission_linked":
+            case.contact_count = max(case.contact_count, event.contact_count)
+            case.regulator_case |= event.channel == common_pb2.CHANNEL_REGULATOR
+        elif kind == "owner_assigned":
+            case.owner = event.owner
+        elif kind == "work_order_dispatched":
+            return self._work_order_clocks(case, event, now)
+        elif kind == "work_order_accepted":
+            return self._stop(case, {"WORK_ORDER_ACCEPT"}, event.work_order_id, True, now)
+        elif kind == "work_order_replied":
+            return self._stop(case, {"WORK_ORDER_ACCEPT", "WORK_ORDER_REPLY", "CONSULT_REPLY"}, event.work_order_id,
+                              True, now)
+        elif kind == "work_order_returned":
+            return self._stop(case, {"WORK_ORDER_ACCEPT", "WORK_ORDER_REPLY"}, event.work_order_id, False, now)
+        elif kind == "case_resolved":
+            case.resolved_at = from_timestamp(event.replied_at) or now
+            stopped = self._stop(case, set(CASE_CLOCKS), None, True, now)
+            case.timely = not any(d.late for d, _ in self.deadlines.values()
+                                  if d.case_id == case.case_id and d.kind == "CASE_REPLY" and d.state == "MET")
+            return stopped + self._stop(case, {"WORK_ORDER_ACCEPT", "WORK_ORDER_REPLY", "CONSULT_REPLY"}, None, False, now)
+        elif kind == "case_reopened":
+            case.generation += 1
+            case.resolved_at = None
+            return [self._start(case, "CASE_REPLY", case.case_id, now, self._allowed("case_reply", case))]
+        elif kind == "case_closed":
+            case.closed = True
+            return self._stop(case, None, None, False, now)
+        elif kind == "service_rating" and event.result == inbound_pb2.RATING_RESULT_SATISFIED:
+            case.satisfied_ratings += 1
+        elif kind == "service_rating" and event.result == inbound_pb2.RATING_RESULT_DISSATISFIED:
+            case.dissatisfied_ratings += 1
+            rated_at = from_timestamp(event.rated_at) or now
+            return [self._start(case, "EXPLANATION", event.rating_id, rated_at,
+                                due_at=rated_at + self.policy.explanation_window, department=event.agent_id)]
+        elif kind == "agent_explanation":
+            return self._stop(case, {"EXPLANATION"}, event.rating_id, True, now)
+        elif kind == "corrective_action_due":
+            return [self._start(case, "CORRECTIVE_ACTION", event.action_id, now, due_at=from_timestamp(event.due_at),
+                                department=event.owner)]
+        elif kind == "action_verified":
+            return self._stop(case, {"CORRECTIVE_ACTION"}, event.action_id, True, now)
+        return []
+
+    def _work_order_clocks(self, case: SupervisedCase, order, now: datetime) -> list[tuple[object, str]]:
+        case.department = order.department
+        if order.kind == case_events_pb2.WORK_ORDER_KIND_CONSULT:
+            promised = from_timestamp(order.promised_reply_at)
+            return [self._start(case, "CONSULT_REPLY", order.work_order_id, now,
+                                None if promised else self._allowed("work_order_reply", case), due_at=promised,
+                                department=order.department)]
+        return [self._start(case, kind, order.work_order_id, now, self._allowed(policy_name, case),
+                            department=order.department)
+                for kind, policy_name in (("WORK_ORDER_ACCEPT", "work_order_accept"),
+                                          ("WORK_ORDER_REPLY", "work_order_reply"))]
+
+    def _allowed(self, name: str, case: SupervisedCase) -> timedelta:
+        return self.policy.allowed(name, case.category, case.tier, case.channel)
+
+    def _start(self, case: SupervisedCase, kind: str, subject: str, now: datetime, allowed: timedelta | None = None,
+               due_at: datetime | None = None, department: str = "") -> tuple[object, str]:
+        deadline = Deadline.start(case.case_id, kind, subject, now, self.policy.calendar_for(department or case.department),
+                                  self.policy, allowed=allowed, due_at=due_at, department=department or case.department,
+                                  region=case.region, generation=case.generation)
+        if deadline.deadline_id not in self.deadlines:
+            self.new_deadlines[deadline.deadline_id] = deadline
+            self.deadlines[deadline.deadline_id] = (deadline, None)
+        return store.deadline_set(self.deadlines[deadline.deadline_id][0]), deadline.deadline_id
+
+    def _stop(self, case: SupervisedCase, kinds: set[str] | None, subject: str | None, met: bool,
+              now: datetime) -> list[tuple[object, str]]:
+        stopped = []
+        for deadline_id, (deadline, _) in sorted(self.deadlines.items()):
+            if deadline.case_id != case.case_id or (kinds is not None and deadline.kind not in kinds):
+                continue
+            if subject is not None and deadline.subject_id != subject:
+                continue
+            if deadline.stop(met, now):
+                case.clear_overdue(deadline_id)
+                self.changed_deadlines.add(deadline_id)
+                stopped.append((store.deadline_stopped(deadline), f"{deadline_id}:stopped"))
+        return stopped
+
+    def save(self, unit: UnitOfWork) -> None:
+        for case_id in sorted(self.changed_cases):
+            store.save_case(unit, self.cases[case_id])
+        for deadline_id, (deadline, version) in sorted(self.deadlines.items()):
+            if deadline_id in self.new_deadlines:
+                store.save_deadline(unit, deadline, None)
+            elif deadline_id in self.changed_deadlines:
+                store.save_deadline(unit, deadline, version)
+        for envelope in self.seen:
+            store.record_timeline(unit, envelope)

@@ -1,0 +1,191 @@
+"""gRPC side of escalation: supervision lookups, supervisor commands, bulletins, the full timeline."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from complaints.v1 import case_events_pb2, common_pb2, escalation_service_pb2 as pb, escalation_service_pb2_grpc
+from complaint_platform.envelope import event_id_for, from_timestamp, to_timestamp, wrap
+from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
+from complaint_platform.mongo import UnitOfWork, stage
+from complaint_platform.paging import decode_token, encode_token, page_size
+from complaint_platform.streaming import outgoing
+from complaint_platform.topics import CASES_SUPERVISION
+
+from . import store
+from .domain import kpi
+from .domain.policy import EscalationPolicy
+from .domain.supervision import SupervisedCase
+
+STATUS_BY_EVENT = {"CaseRegistered": "REGISTERED", "OwnerAssigned": "ASSIGNED", "WorkOrderDispatched": "DISPATCHED",
+                   "CaseResolved": "RESOLVED", "VerificationOpened": "VERIFYING", "CaseClosed": "CLOSED",
+                   "CaseReopened": "REOPENED"}
+PERIOD = {pb.BULLETIN_PERIOD_UNSPECIFIED: "daily", pb.BULLETIN_PERIOD_DAILY: "daily",
+          pb.BULLETIN_PERIOD_WEEKLY: "weekly", pb.BULLETIN_PERIOD_MONTHLY: "monthly"}
+
+
+def entry_view(case: SupervisedCase) -> pb.SupervisedCase:
+    return pb.SupervisedCase(
+        case_id=case.case_id, supervisor=case.supervisor, reason=case.supervision_reason,
+        since=to_timestamp(case.supervised_since) if case.supervised_since else None,
+        urgings=[pb.Urging(by=u["by"], note=u["note"], at=to_timestamp(u["at"])) for u in case.urgings])
+
+
+def bulletin_report(database: Any, policy: EscalationPolicy, period: str, at: datetime) -> dict:
+    start, end = kpi.period_bounds(period, at, policy.timezone)
+    docs = database[store.CASES].find({"$or": [{"resolved_at": {"$gte": start, "$lt": end}},
+                                               {"opened_at": {"$gte": start, "$lt": end}}]})
+    cards = {(doc["agent_id"], doc["month"]): doc.get("count", 0) for doc in database[store.YELLOW_CARDS].find(
+        {"month": store.month_of(start)})}
+    figures = []
+    for doc in docs:
+        case = SupervisedCase.from_dict(doc["state"])
+        rated = case.satisfied_ratings + case.dissatisfied_ratings
+        figures.append(kpi.CaseFigures(
+            case_id=case.case_id, unit=case.owner, department=case.department, region=case.region,
+            opened_at=case.opened_at, resolved_at=case.resolved_at, timely=case.timely,
+            escalation_level=case.escalation_level, overdue=bool(case.overdue_items),
+            satisfied=(case.satisfied_ratings >= case.dissatisfied_ratings) if rated else None,
+            yellow_cards=cards.pop((case.owner, store.month_of(start)), 0)))
+    return kpi.bulletin(figures, period, start, end, policy.timely_target)
+
+
+class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
+    def __init__(self, database: Any, policy: EscalationPolicy, gateway, clock) -> None:
+        self._database = database
+        self._policy = policy
+        self._gateway = gateway
+        self._clock = clock
+
+    def _case(self, case_id: str) -> SupervisedCase:
+        found = store.load_cases(self._database, [require_id(case_id, "case_id")])
+        if case_id not in found:
+            raise NotFound(f"no supervised case {case_id}")
+        return found[case_id]
+
+    @rpc
+    def GetCaseSupervision(self, request, context):
+        case = self._case(request.case_id)
+        deadlines = sorted(self._database[store.DEADLINES].find({"case_id": case.case_id}), key=lambda d: d["due_at"])
+        return pb.GetCaseSupervisionResponse(
+            case_id=case.case_id, escalation_level=case.escalation_level, overdue=bool(case.overdue_items),
+            regulator_risk=case.risk_score, supervised=bool(case.supervisor),
+            deadlines=[pb.DeadlineView(deadline_id=d["_id"], kind=store.DEADLINE_KIND[d["kind"]],
+                                       subject_id=d["subject_id"], due_at=to_timestamp(d["due_at"]),
+                                       state=pb.DeadlineState.Value(f"DEADLINE_STATE_{d['state']}"))
+                       for d in deadlines])
+
+    @rpc
+    def ListAtRiskCases(self, request, context):
+        limit = min(max(request.limit, 0) or 20, 200)
+        docs = self._database[store.CASES].find({"closed": False, "risk_score": {"$gt": 0}}).sort(
+            [("risk_score", -1), ("_id", 1)]).limit(limit)
+        return pb.ListAtRiskCasesResponse(cases=[pb.AtRiskCase(case_id=d["_id"], score=d["risk_score"],
+                                                               region=d.get("region", ""),
+                                                               escalation_level=d.get("escalation_level", 0))
+                                                 for d in docs])
+
+    @rpc
+    def ListSupervisedCases(self, request, context):
+        size = page_size(request.page.page_size)
+        query: dict = {"supervised_since": {"$ne": None}}
+        after = decode_token(request.page.page_token)
+        if after:
+            since = datetime.fromisoformat(after[0])
+            query = {"$and": [query, {"$or": [{"supervised_since": {"$gt": since}},
+                                              {"supervised_since": since, "_id": {"$gt": after[1]}}]}]}
+        docs = list(self._database[store.CASES].find(query).sort([("supervised_since", 1), ("_id", 1)]).limit(size + 1))
+        token = ""
+        if len(docs) > size:
+            docs = docs[:size]
+            token = encode_token([docs[-1]["supervised_since"].isoformat(), docs[-1]["_id"]])
+        return pb.ListSupervisedCasesResponse(cases=[entry_view(SupervisedCase.from_dict(d["state"])) for d in docs],
+                                              next_page_token=token)
+
+    @rpc
+    def MarkForSupervision(self, request, context):
+        if not request.reason.strip():
+            raise BadRequest("reason is required")
+        supervisor = require_id(request.supervisor, "supervisor")
+        case = self._command(request.case_id, lambda case, now: [
+            (case_events_pb2.SupervisionOpened(case_id=case.case_id, supervisor=e.supervisor, reason=e.reason),
+             "supervision") for e in case.supervise(supervisor, request.reason, now)])
+        return pb.MarkForSupervisionResponse(entry=entry_view(case))
+
+    @rpc
+    def Urge(self, request, context):
+        by = require_id(request.by, "by")
+
+        def urge(case, now):
+            if not case.supervisor:
+                raise BadRequest(f"case {case.case_id} is not on the supervision list")
+            case.urge(by, request.note, now)
+            return []
+
+        return pb.UrgeResponse(entry=entry_view(self._command(request.case_id, urge)))
+
+    @rpc
+    def RecordShiftLeaderFinding(self, request, context):
+        agent = require_id(request.agent_id, "agent_id")
+        month = store.month_of(self._clock.now())
+
+        def finding(case, now):
+            case.yellow_cards.append({"agent_id": agent, "finding": request.finding, "yellow_card": request.yellow_card,
+                                      "by": request.shift_leader, "at": now})
+            return []
+
+        self._command(request.case_id, finding,
+                      extra=lambda unit: request.yellow_card and unit.update(
+                          store.YELLOW_CARDS, {"_id": f"{agent}:{month}"},
+                          {"$inc": {"count": 1}, "$set": {"agent_id": agent, "month": month}}, upsert=True))
+        doc = self._database[store.YELLOW_CARDS].find_one({"_id": f"{agent}:{month}"}) or {}
+        return pb.RecordShiftLeaderFindingResponse(yellow_cards_this_month=doc.get("count", 0))
+
+    @rpc
+    def GetBulletin(self, request, context):
+        at = from_timestamp(request.at) or self._clock.now()
+        report = bulletin_report(self._database, self._policy, PERIOD[request.period], at)
+        return pb.GetBulletinResponse(json=json.dumps(report, ensure_ascii=False, default=str))
+
+    @rpc
+    def GetTimeline(self, request, context):
+        case_id = require_id(request.case_id, "case_id")
+        docs = sorted(self._database[store.TIMELINE].find({"case_id": case_id}),
+                      key=lambda d: (d["occurred_at"], d.get("producer", ""), d["_id"]))
+        if not docs:
+            raise NotFound(f"no events for case {case_id}")
+        status = "UNSPECIFIED"
+        for doc in docs:
+            status = STATUS_BY_EVENT.get(doc["event_type"].rsplit(".", 1)[-1], status)
+        return pb.GetTimelineResponse(
+            status=common_pb2.CaseStatus.Value(f"CASE_STATUS_{status}"),
+            entries=[pb.TimelineEntry(event_id=d["_id"], event_type=d["event_type"], producer=d.get("producer", ""),
+                                      occurred_at=to_timestamp(d["occurred_at"]), json=d["json"]) for d in docs])
+
+    def _command(self, case_id: str, action, extra=None) -> SupervisedCase:
+        case_id = require_id(case_id, "case_id")
+
+        def command(now: datetime):
+            case = self._case(case_id)
+            messages = action(case, now)
+            produced = [outgoing(CASES_SUPERVISION, wrap(message, event_id=event_id_for("command", case_id, tag,
+                                                                                        now.isoformat()),
+                                                         case_id=case_id, producer="escalation", occurred_at=now))
+                        for message, tag in messages]
+            unit = UnitOfWork(self._database)
+            store.save_case(unit, case)
+            for item in produced:
+                from complaints.v1 import envelope_pb2
+
+                envelope = envelope_pb2.Envelope()
+                envelope.ParseFromString(item.value)
+                store.record_timeline(unit, envelope)
+            if extra is not None:
+                extra(unit)
+            stage(unit, produced, now)
+            unit.commit()
+            return case, produced
+
+        return self._gateway.run(command)
