@@ -14,7 +14,13 @@ from typing import Any
 
 import mongoengine
 from pymongo import InsertOne, MongoClient, ReplaceOne, UpdateOne
-from pymongo.errors import AutoReconnect, ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError
+from pymongo.errors import (
+    AutoReconnect,
+    BulkWriteError,
+    ConnectionFailure,
+    NetworkTimeout,
+    ServerSelectionTimeoutError,
+)
 from pymongo.write_concern import WriteConcern
 
 from .handling import Outgoing
@@ -83,7 +89,13 @@ class UnitOfWork:
                         raise ConcurrentUpdate(f"{len(operations) - result.matched_count} {name} changed meanwhile")
                 for name, operations in self.writes.items():
                     if operations:
-                        self.database.get_collection(name).bulk_write(operations, ordered=True, session=session)
+                        try:
+                            self.database.get_collection(name).bulk_write(operations, ordered=True, session=session)
+                        except BulkWriteError as error:
+                            if any(item.get("code") == 11000 for item in error.details.get("writeErrors", [])):
+                                # e.g. two replicas appending the same audit sequence number
+                                raise ConcurrentUpdate(f"duplicate key in {name}") from error
+                            raise
 
 
 def _out(item: Outgoing) -> dict:

@@ -1,0 +1,103 @@
+"""gRPC side of verification, for auditors: records, filtered pages, export, chain checks."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from complaints.v1 import common_pb2, verification_service_pb2 as pb, verification_service_pb2_grpc
+from complaint_platform.envelope import from_timestamp, to_timestamp
+from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
+from complaint_platform.paging import decode_token, encode_token, page_size
+
+from . import store
+from .domain.audit import verify_chain
+from .domain.record import VerificationRecord
+
+RESULT = {"PENDING": pb.VERIFICATION_RESULT_PENDING, "CLOSED": pb.VERIFICATION_RESULT_CLOSED,
+          "REOPENED": pb.VERIFICATION_RESULT_REOPENED}
+
+
+def record_view(doc: dict) -> pb.RecordView:
+    record = VerificationRecord.from_dict(doc["state"])
+    view = pb.RecordView(case_id=record.case_id, result=RESULT[record.status], responsible_unit=record.responsible_unit,
+                         root_cause_class=record.root_cause_class, blockers=doc.get("blockers", []),
+                         company_at_fault=common_pb2.CompanyFault.Value(f"COMPANY_FAULT_{record.company_at_fault}")
+                         if record.company_at_fault else 0,
+                         json=json.dumps(record.to_dict(), ensure_ascii=False, default=str, sort_keys=True))
+    view.customer_closed_at.CopyFrom(to_timestamp(record.customer_closed_at))
+    if record.management_closed_at:
+        view.management_closed_at.CopyFrom(to_timestamp(record.management_closed_at))
+    return view
+
+
+def filter_query(criteria: pb.RecordFilter) -> dict:
+    query: dict = {}
+    window = {}
+    if criteria.HasField("opened_from"):
+        window["$gte"] = from_timestamp(criteria.opened_from)
+    if criteria.HasField("opened_to"):
+        window["$lt"] = from_timestamp(criteria.opened_to)
+    if window:
+        query["opened_at"] = window
+    if criteria.responsible_unit:
+        query["responsible_unit"] = criteria.responsible_unit
+    if criteria.root_cause_class:
+        query["root_cause_class"] = criteria.root_cause_class
+    if criteria.result:
+        query["status"] = pb.VerificationResult.Name(criteria.result).removeprefix("VERIFICATION_RESULT_")
+    return query
+
+
+class VerificationServicer(verification_service_pb2_grpc.VerificationServiceServicer):
+    """Read-only: auditors may call every method here."""
+
+    def __init__(self, database: Any) -> None:
+        self._database = database
+
+    @rpc
+    def GetRecord(self, request, context):
+        doc = self._database[store.RECORDS].find_one({"_id": require_id(request.case_id, "case_id")})
+        if doc is None:
+            raise NotFound(f"no verification record for case {request.case_id}")
+        return pb.GetRecordResponse(record=record_view(doc))
+
+    @rpc
+    def ListRecords(self, request, context):
+        size = page_size(request.page.page_size)
+        query = filter_query(request.filter)
+        after = decode_token(request.page.page_token)
+        if after:
+            opened = datetime.fromisoformat(after[0])
+            query = {"$and": [query, {"$or": [{"opened_at": {"$gt": opened}},
+                                              {"opened_at": opened, "_id": {"$gt": after[1]}}]}]}
+        docs = list(self._database[store.RECORDS].find(query).sort([("opened_at", 1), ("_id", 1)]).limit(size + 1))
+        token = ""
+        if len(docs) > size:
+            docs = docs[:size]
+            token = encode_token([docs[-1]["opened_at"].isoformat(), docs[-1]["_id"]])
+        return pb.ListRecordsResponse(records=[record_view(doc) for doc in docs], next_page_token=token)
+
+    def ExportRecords(self, request, context):
+        cursor = self._database[store.RECORDS].find(filter_query(request.filter)).sort([("opened_at", 1), ("_id", 1)])
+        context.set_trailing_metadata((("record-count", str(self._database[store.RECORDS].count_documents(
+            filter_query(request.filter)))),))
+        for doc in cursor:
+            yield pb.ExportRecordsResponse(record=record_view(doc))
+
+    @rpc
+    def VerifyChain(self, request, context):
+        if request.from_seq < 0 or request.to_seq < 0 or (request.to_seq and request.to_seq < request.from_seq):
+            raise BadRequest("from_seq and to_seq must be positive with from_seq <= to_seq")
+        start = max(request.from_seq, 1)
+        previous_hash, expected = "0" * 64, 1
+        if start > 1:
+            before = self._database[store.AUDIT].find_one({"_id": start - 1})
+            if before is None:
+                return pb.VerifyChainResponse(ok=False, checked=0, first_broken_seq=start - 1,
+                                              problem=f"entry {start - 1} is missing")
+            previous_hash, expected = before["hash"], start
+        report = verify_chain(store.read_chain(self._database, start, request.to_seq), previous_hash, expected)
+        return pb.VerifyChainResponse(ok=report.ok, checked=report.checked, first_broken_seq=report.first_broken_seq,
+                                      problem=report.problem)

@@ -1,0 +1,66 @@
+"""MongoDB storage of the verification service: records, case facts and the audit chain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from complaint_platform.mongo import UnitOfWork
+
+from .domain.audit import AuditEntry, append
+from .domain.policy import VerificationPolicy
+from .domain.record import VerificationRecord
+
+RECORDS, FACTS, AUDIT = "records", "case_facts", "audit_chain"
+
+
+def ensure_indexes(database: Any) -> None:
+    database[RECORDS].create_index([("status", 1), ("customer_id", 1), ("category", 1)])
+    database[RECORDS].create_index([("status", 1), ("signature", 1)])
+    database[RECORDS].create_index([("status", 1), ("window_ends_at", 1)])
+    database[RECORDS].create_index([("opened_at", 1), ("_id", 1)])
+    database[RECORDS].create_index([("root_cause_class", 1), ("status", 1)])
+
+
+def record_document(record: VerificationRecord, policy: VerificationPolicy, now: datetime) -> dict:
+    return {"_id": record.case_id, "status": record.status, "customer_id": record.customer_id,
+            "category": record.category, "signature": record.signature(policy), "opened_at": record.opened_at,
+            "customer_closed_at": record.customer_closed_at,
+            "window_ends_at": record.customer_closed_at + policy.recurrence_window,
+            "management_closed_at": record.management_closed_at, "responsible_unit": record.responsible_unit,
+            "root_cause_class": record.root_cause_class, "blockers": record.closure_blockers(now, policy),
+            "state": record.to_dict()}
+
+
+def load_records(database: Any, query: dict) -> dict[str, VerificationRecord]:
+    return {doc["_id"]: VerificationRecord.from_dict(doc["state"]) for doc in database[RECORDS].find(query, {"state": 1})}
+
+
+class AuditTrail:
+    """Appends entries after the chain's current head; the head is read once per unit of work."""
+
+    def __init__(self, database: Any) -> None:
+        head = database[AUDIT].find_one(sort=[("_id", -1)])
+        self.head = AuditEntry.from_dict({**head, "seq": head["_id"]}) if head else None
+        self.pending: list[AuditEntry] = []
+
+    def add(self, case_id: str, entry_type: str, payload: dict[str, Any], now: datetime) -> None:
+        self.head = append(self.head, case_id, entry_type, payload, now)
+        self.pending.append(self.head)
+
+    def save(self, unit: UnitOfWork) -> None:
+        for entry in self.pending:
+            document = entry.to_dict()
+            document["_id"] = document.pop("seq")  # a second writer of the same seq fails the whole unit
+            unit.insert(AUDIT, document)
+        self.pending = []
+
+
+def read_chain(database: Any, from_seq: int = 0, to_seq: int = 0):
+    query: dict = {}
+    if from_seq:
+        query.setdefault("_id", {})["$gte"] = from_seq
+    if to_seq:
+        query.setdefault("_id", {})["$lte"] = to_seq
+    for doc in database[AUDIT].find(query).sort("_id", 1):
+        yield AuditEntry.from_dict({**doc, "seq": doc["_id"]})
