@@ -23,7 +23,7 @@ WORK_ORDER_DEADLINES = {case_events_pb2.DEADLINE_KIND_WORK_ORDER_REPLY, case_eve
 
 
 def fault_name(value: int) -> str:
-    return inbound_pb2.CompanyFault.Name(value).removeprefix("COMPANY_FAULT_") if value else ""
+    return common_pb2.CompanyFault.Name(value).removeprefix("COMPANY_FAULT_") if value else ""
 
 
 class CaseStore:
