@@ -1,21 +1,22 @@
 """Process entry point shared by the four services: wire adapters, run, drain.
 
 A service supplies ``build(context) -> ServiceParts``; this module owns the
-settings, telemetry, MongoDB connection, Faust worker and gRPC server, and
+settings, telemetry, MongoDB connection, Kafka runtime and gRPC server, and
 shuts them down in order on SIGTERM/SIGINT (stop consuming, finish and commit
 the batch in hand, drain gRPC, flush spans).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import faust
 import grpc
 
 from .clock import Clock, clock_from
@@ -25,7 +26,7 @@ from .handling import BatchHandler, Outgoing
 from .kafka_admin import ensure_topics
 from .mongo import Outbox, connect, is_transient
 from .policy import Node, PolicyError, load_policy_file
-from .streaming import EventProcessor, create_app
+from .streaming import EventProcessor
 from .telemetry import Telemetry, configure_logging
 from .topics import CONSUMED_TOPICS
 
@@ -89,14 +90,11 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
         print(f"{name}: policy error in {settings.policy_file}: {error}", file=sys.stderr)
         raise SystemExit(2) from None
     ensure_topics(settings.kafka.bootstrap_servers)
-    app = create_app(settings)
-    processor = EventProcessor(app, settings, telemetry, parts.handler, clock, is_transient)
-    processor.attach(CONSUMED_TOPICS[name])
+    processor = EventProcessor(settings, telemetry, parts.handler, clock, is_transient)
     outbox = Outbox(context.database)
     context.commands.bind(processor, outbox)
-    for interval, job in parts.jobs:
-        _schedule(app, processor, interval, job, clock, outbox.mark_published)
-    _schedule(app, processor, 2.0, _relay(outbox), clock, outbox.mark_published)
+    jobs = [(interval, job, outbox.mark_published) for interval, job in parts.jobs]
+    jobs.append((2.0, _relay(outbox), outbox.mark_published))
     try:
         server = GrpcServer(settings.grpc_host, settings.grpc_port, telemetry.tracer,
                             parts.grpc_service_names, parts.register_grpc)
@@ -107,15 +105,21 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
     log.info("%s started", name, extra={"fields": {
         "grpc": f"{settings.grpc_host}:{server.port}", "kafka": settings.kafka.bootstrap_servers,
         "database": settings.mongodb_database, "metrics_port": settings.metrics_port}})
-    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False,
-                          override_logging=False)
     try:
-        worker.execute_from_commandline()
+        asyncio.run(_serve(processor, CONSUMED_TOPICS[name], jobs))
     finally:
         server.stop(grace=10.0)
         telemetry.shutdown()
         client.close()
         log.info("%s stopped", name)
+
+
+async def _serve(processor: EventProcessor, topics, jobs) -> None:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    await processor.run(topics, jobs, stopping)
 
 
 def _relay(outbox: Outbox) -> Job:
@@ -124,12 +128,3 @@ def _relay(outbox: Outbox) -> Job:
         return outbox.pending(now - timedelta(seconds=5))
 
     return relay_outbox
-
-
-def _schedule(app: faust.App, processor: EventProcessor, interval: float, job: Job, clock: Clock,
-              published: Callable[[list[str]], None]) -> None:
-    async def run_job() -> None:
-        await processor.run_job(job, clock.now(), published)
-
-    run_job.__name__ = f"job_{getattr(job, '__name__', 'periodic')}"
-    app.timer(interval=interval)(run_job)

@@ -1,9 +1,14 @@
-"""Faust runtime: consume a batch, decode, hand to the service, publish, then ack.
+"""The Kafka runtime: consume a batch, decode, hand it to the service, publish, then commit.
 
-At-least-once: Faust commits an offset only after the agent has finished the
-batch that held it, and the batch is finished only after the handler stored
-its effects and every output (and dead letter) was acknowledged by the broker.
+At-least-once: offsets are committed only after the handler has stored the
+batch's effects and the broker has acknowledged every output and dead letter.
 Bad input is dead-lettered with a reason and never stops a partition.
+
+Consumption uses aiokafka directly rather than Faust agents: on the embedded
+broker, Faust's conductor dropped records that arrived before a partition was
+indexed for the agent's channel (no error, the offset moved on), which loses
+complaints. This loop has no such window and keeps exact control of commits,
+fetch waits and batching.
 """
 
 from __future__ import annotations
@@ -15,15 +20,15 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-import faust
-from faust.transport import drivers
-from faust.transport.drivers import aiokafka as faust_aiokafka
+from aiokafka.errors import CommitFailedError, KafkaError
+from opentelemetry import trace
 
 from complaints.v1 import envelope_pb2
 
+from . import kafka_clients
 from .clock import Clock
 from .config import Settings
-from .envelope import Received, decode, headers_for, to_timestamp
+from .envelope import Received, decode, to_timestamp
 from .handling import BatchHandler, BatchResult, Incoming, Outgoing
 from .masking import mask_text
 from .telemetry import Telemetry, header_dict, inject_trace
@@ -32,77 +37,14 @@ from .validation import InvalidEvent
 
 log = logging.getLogger(__name__)
 _RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0)
-
-
-class _TunedConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
-    def _create_worker_consumer(self, transport):
-        consumer = super()._create_worker_consumer(transport)
-        # Faust hard-codes 1.5 s; Tansu holds every fetch that long (DESIGN.md s.8).
-        consumer._fetch_max_wait_ms = getattr(self.app, "fetch_max_wait_ms", 1500)
-        return consumer
-
-
-class _TunedConsumer(faust_aiokafka.Consumer):
-    def _new_consumer_thread(self):
-        return _TunedConsumerThread(self, loop=self.loop, beacon=self.beacon)
-
-
-class TunedTransport(faust_aiokafka.Transport):
-    Consumer = _TunedConsumer
-
-
-drivers.TRANSPORTS.aliases["complaints-kafka"] = "complaint_platform.streaming:TunedTransport"
-
-
-def create_app(settings: Settings) -> faust.App:
-    servers = [f"complaints-kafka://{host.strip()}" for host in settings.kafka.bootstrap_servers.split(",")]
-    kafka = settings.kafka
-    app = faust.App(
-        f"complaints-{settings.service}",
-        broker=servers,
-        broker_credentials=_credentials(settings),
-        web_enabled=False,
-        autodiscover=False,
-        store="memory://",
-        consumer_auto_offset_reset="earliest",
-        broker_session_timeout=kafka.session_timeout_s,
-        broker_heartbeat_interval=max(kafka.session_timeout_s / 5, 0.3),
-        broker_request_timeout=max(kafka.session_timeout_s * 3, 40.0),
-        broker_commit_interval=kafka.commit_interval_s,
-        broker_commit_every=kafka.batch_size,
-        producer_acks=-1,
-        producer_linger_ms=5,
-        stream_wait_empty=True,
-        topic_disable_leader=True,
-        topic_allow_declare=False,
-        topic_replication_factor=1,
-        stream_buffer_maxsize=max(kafka.batch_size * 4, 1000),
-    )
-    app.fetch_max_wait_ms = kafka.fetch_max_wait_ms  # read by _TunedConsumerThread
-    return app
-
-
-def _credentials(settings: Settings):
-    kafka = settings.kafka
-    if kafka.security_protocol.startswith("SASL"):
-        import ssl
-
-        context = ssl.create_default_context() if kafka.security_protocol == "SASL_SSL" else None
-        return faust.SASLCredentials(username=kafka.sasl_username, password=kafka.sasl_password,
-                                     mechanism=kafka.sasl_mechanism or "PLAIN", ssl_context=context)
-    if kafka.security_protocol == "SSL":
-        import ssl
-
-        return faust.SSLCredentials(ssl.create_default_context())
-    return None
+Job = Callable[[datetime], list[Outgoing]]
 
 
 class EventProcessor:
-    """One agent over the service's input topics, feeding a BatchHandler."""
+    """Consumes the service's input topics in batches and feeds a BatchHandler."""
 
-    def __init__(self, app: faust.App, settings: Settings, telemetry: Telemetry,
-                 handler: BatchHandler, clock: Clock, is_transient: Callable[[BaseException], bool]) -> None:
-        self._app = app
+    def __init__(self, settings: Settings, telemetry: Telemetry, handler: BatchHandler, clock: Clock,
+                 is_transient: Callable[[BaseException], bool]) -> None:
         self._settings = settings
         self._telemetry = telemetry
         self._handler = handler
@@ -117,22 +59,51 @@ class EventProcessor:
         self._dead = meter.create_counter("complaints_events_deadlettered", description="events sent to the dead-letter topic")
         self._published = meter.create_counter("complaints_events_published", description="events published, by topic")
 
-    def attach(self, topics: Sequence[str]) -> None:
-        channel = self._app.topic(*topics, key_type=bytes, value_type=bytes,
-                                  key_serializer="raw", value_serializer="raw")
-        batch_size, within = self._settings.kafka.batch_size, self._settings.kafka.batch_within_s
+    async def run(self, topics: Sequence[str], jobs: Sequence[tuple[float, Job, Callable[[list[str]], None]]],
+                  stopping: asyncio.Event) -> None:
+        """Consume until ``stopping`` is set, then finish the batch in hand, commit and close."""
+        self._loop = asyncio.get_running_loop()
+        service, kafka = self._settings.service, self._settings.kafka
+        self._producer = kafka_clients.producer(kafka, f"complaints-{service}")
+        consumer = kafka_clients.consumer(kafka, topics, f"complaints-{service}", f"complaints-{service}")
+        await _start_with_retry(self._producer, "producer")
+        await _start_with_retry(consumer, "consumer")
+        timers = [asyncio.create_task(self._every(interval, job, published, stopping))
+                  for interval, job, published in jobs]
+        try:
+            while not stopping.is_set():
+                batches = await consumer.getmany(timeout_ms=int(kafka.batch_within_s * 1000) or 1,
+                                                 max_records=kafka.batch_size)
+                records = [record for partition in batches.values() for record in partition]
+                if not records:
+                    continue
+                await self.process(records)
+                offsets = {partition: items[-1].offset + 1 for partition, items in batches.items()}
+                try:
+                    await consumer.commit(offsets)
+                except CommitFailedError as error:
+                    # A rebalance took the partitions; the new owner re-reads them and the
+                    # handlers' inbox makes that redelivery change nothing.
+                    log.warning("offset commit refused after a rebalance: %s", error)
+        finally:
+            for timer in timers:
+                timer.cancel()
+            await asyncio.gather(*timers, return_exceptions=True)
+            await consumer.stop()
+            await self._producer.stop()
+            self._executor.shutdown(wait=True)
 
-        async def process_events(stream):
-            self._loop = asyncio.get_running_loop()
-            async for events in stream.take_events(batch_size, within=within):
-                await self.process(events)
+    async def _every(self, interval: float, job: Job, published, stopping: asyncio.Event) -> None:
+        while not stopping.is_set():
+            await self.run_job(job, self._clock.now(), published)
+            try:
+                await asyncio.wait_for(stopping.wait(), interval)
+            except asyncio.TimeoutError:
+                pass
 
-        process_events.__name__ = f"process_{self._settings.service}_events"
-        self._app.agent(channel, name=f"{self._settings.service}.process_events")(process_events)
-
-    async def process(self, events) -> None:
+    async def process(self, consumed) -> None:
         now = self._clock.now()
-        records = [_received(event.message) for event in events]
+        records = [_received(record) for record in consumed]
         good: list[Incoming] = []
         result = BatchResult()
         for record in records:
@@ -227,11 +198,11 @@ class EventProcessor:
                        ("producer", self._settings.service.encode())]
             cause = contexts.get(item.causation_id)
             if cause is not None:
-                from opentelemetry import trace
-
                 with trace.use_span(cause[1], end_on_exit=False):
                     headers = inject_trace(headers)
-            futures.append(await self._app.producer.send(item.topic, item.key.encode(), item.value, None, None, headers))
+            else:
+                headers = inject_trace(headers)
+            futures.append(await self._producer.send(item.topic, item.value, key=item.key.encode(), headers=headers))
             self._published.add(1, {"topic": item.topic})
         for future in futures:
             await future
@@ -246,9 +217,9 @@ class EventProcessor:
         letter.rejected_at.CopyFrom(to_timestamp(now))
         log.warning("dead-lettered %s[%d]@%d: %s", record.topic, record.partition, record.offset, reason,
                     extra={"fields": {"topic": record.topic, "offset": record.offset, "reason": reason}})
-        await self._app.producer.send_and_wait(DEADLETTER, record.key, letter.SerializeToString(), None, None,
-                                               [("content-type", b"application/x-protobuf"),
-                                                ("reason", reason.encode("utf-8")[:1000])])
+        await self._producer.send_and_wait(DEADLETTER, letter.SerializeToString(), key=record.key,
+                                           headers=[("content-type", b"application/x-protobuf"),
+                                                    ("reason", reason.encode("utf-8")[:1000])])
         self._dead.add(1, {"topic": record.topic})
 
 
@@ -263,4 +234,16 @@ def outgoing(topic: str, envelope: envelope_pb2.Envelope) -> Outgoing:
                     causation_id=envelope.causation_id)
 
 
-__all__ = ["EventProcessor", "create_app", "outgoing", "headers_for"]
+async def _start_with_retry(client, what: str, attempts: int = 60) -> None:
+    for attempt in range(attempts):
+        try:
+            await client.start()
+            return
+        except KafkaError as error:
+            if attempt == attempts - 1:
+                raise
+            log.warning("Kafka %s not ready (%s); retrying", what, error)
+            await asyncio.sleep(1.0)
+
+
+__all__ = ["EventProcessor", "outgoing"]

@@ -1,0 +1,43 @@
+"""aiokafka clients built from settings (security, fetch wait, group timing)."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Sequence
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from .config import KafkaSettings
+
+
+def _security(kafka: KafkaSettings) -> dict:
+    options: dict = {"security_protocol": kafka.security_protocol}
+    if kafka.security_protocol in ("SSL", "SASL_SSL"):
+        options["ssl_context"] = ssl.create_default_context()
+    if kafka.security_protocol.startswith("SASL"):
+        options.update(sasl_mechanism=kafka.sasl_mechanism or "PLAIN",
+                       sasl_plain_username=kafka.sasl_username, sasl_plain_password=kafka.sasl_password)
+    return options
+
+
+def producer(kafka: KafkaSettings, client_id: str) -> AIOKafkaProducer:
+    # acks=all without the idempotent producer: it fails against Tansu (DESIGN.md s.8);
+    # duplicates are harmless because every consumer dedupes by event id.
+    return AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers, client_id=client_id, acks="all",
+                            linger_ms=5, request_timeout_ms=30_000, **_security(kafka))
+
+
+def consumer(kafka: KafkaSettings, topics: Sequence[str], group_id: str, client_id: str) -> AIOKafkaConsumer:
+    session_ms = int(kafka.session_timeout_s * 1000)
+    return AIOKafkaConsumer(
+        *topics, bootstrap_servers=kafka.bootstrap_servers, group_id=group_id, client_id=client_id,
+        enable_auto_commit=False,            # offsets are committed after the batch is stored and published
+        auto_offset_reset="earliest",        # a new group reads everything
+        fetch_max_wait_ms=kafka.fetch_max_wait_ms,  # Tansu holds a fetch this long (DESIGN.md s.8)
+        max_poll_records=kafka.batch_size,
+        session_timeout_ms=session_ms,
+        heartbeat_interval_ms=max(session_ms // 5, 300),
+        request_timeout_ms=max(session_ms * 3, 40_000),
+        max_poll_interval_ms=300_000,
+        **_security(kafka),
+    )
