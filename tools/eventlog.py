@@ -6,14 +6,18 @@ the simulator that plays the other systems, and by the integration tests.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import queue
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from google.protobuf import json_format
 from google.protobuf.message import Message
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from kafka import KafkaProducer
 
 from complaints.v1 import envelope_pb2
 from complaint_platform.envelope import payload_of
@@ -71,39 +75,68 @@ class Publisher:
 
 
 class EventTail:
-    """Follows the internal topics and the dead-letter topic from their current end."""
+    """Follows the internal topics and the dead-letter topic from their current end.
+
+    aiokafka in a background thread: kafka-python's fetcher skipped records on
+    partitions that were empty when it started following them (seen against Tansu).
+    """
 
     def __init__(self, bootstrap: str, topics: Iterable[str] = (*INTERNAL_TOPICS, DEADLETTER),
                  from_beginning: bool = False) -> None:
-        self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                                       client_id="complaints-tail", consumer_timeout_ms=200)
-        partitions = []
-        for topic in topics:
-            for partition in sorted(self._wait_partitions(topic)):
-                partitions.append(TopicPartition(topic, partition))
-        self._consumer.assign(partitions)
-        if from_beginning:
-            self._consumer.seek_to_beginning(*partitions)
-        else:
-            self._consumer.seek_to_end(*partitions)
-            for partition in partitions:  # resolve the lazy seek now, not at first poll
-                self._consumer.position(partition)
+        self._records: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=asyncio.run, daemon=True, name="event-tail",
+                                        args=(self._follow(bootstrap, tuple(topics), from_beginning),))
+        self._thread.start()
+        if not self._ready.wait(60) or self._error is not None:
+            raise RuntimeError(f"cannot follow topics: {self._error}")
 
-    def _wait_partitions(self, topic: str) -> set[int]:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            found = self._consumer.partitions_for_topic(topic)
-            if found:
-                return found
-            time.sleep(0.2)
-        raise RuntimeError(f"topic {topic} does not exist")
+    async def _follow(self, bootstrap: str, topics: tuple[str, ...], from_beginning: bool) -> None:
+        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                    auto_offset_reset="earliest", fetch_max_wait_ms=50, client_id="complaints-tail")
+        try:
+            await consumer.start()
+            partitions = []
+            for topic in topics:
+                for _ in range(150):
+                    found = consumer.partitions_for_topic(topic)
+                    if found:
+                        break
+                    await consumer._client.force_metadata_update()
+                    await asyncio.sleep(0.2)
+                else:
+                    raise RuntimeError(f"topic {topic} does not exist")
+                partitions += [TopicPartition(topic, partition) for partition in sorted(found)]
+            consumer.assign(partitions)
+            starts = await (consumer.beginning_offsets(partitions) if from_beginning
+                            else consumer.end_offsets(partitions))
+            for partition in partitions:
+                consumer.seek(partition, starts[partition])
+        except BaseException as error:  # noqa: BLE001 - reported to the constructor
+            self._error = error
+            self._ready.set()
+            await consumer.stop()
+            return
+        self._ready.set()
+        try:
+            while not self._stop.is_set():
+                batches = await consumer.getmany(timeout_ms=100)
+                for records in batches.values():
+                    for record in records:
+                        self._records.put(_decode(record))
+        finally:
+            await consumer.stop()
 
     def poll(self, timeout_s: float = 0.2) -> list[SeenEvent]:
-        batches = self._consumer.poll(timeout_ms=int(timeout_s * 1000), max_records=500)
         seen = []
-        for records in batches.values():
-            for record in records:
-                seen.append(_decode(record))
+        try:
+            seen.append(self._records.get(timeout=timeout_s))
+            while True:
+                seen.append(self._records.get_nowait())
+        except queue.Empty:
+            pass
         return seen
 
     def events(self, timeout_s: float) -> Iterator[SeenEvent]:
@@ -112,7 +145,8 @@ class EventTail:
             yield from self.poll()
 
     def close(self) -> None:
-        self._consumer.close()
+        self._stop.set()
+        self._thread.join(10)
 
 
 def _decode(record) -> SeenEvent:
