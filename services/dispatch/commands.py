@@ -11,8 +11,9 @@ from complaint_platform.mongo import UnitOfWork, stage
 from complaint_platform.streaming import outgoing
 from complaint_platform.topics import CASES_DISPATCH
 
+from .domain import inputs
+from .domain.errors import DispatchError
 from .domain.policy import DispatchPolicy
-from .domain.work_orders import DispatchError
 from .handler import CaseStore, to_messages
 
 
@@ -23,20 +24,25 @@ class DispatchCommands:
         self._policy = policy
         self._gateway = gateway
 
-    def reassign(self, case_id: str, new_owner: str, reason: str) -> str:
-        return self._run(case_id, f"reassign:{new_owner}:{reason}",
-                         lambda case, now: (case.reassign(new_owner, reason, now), lambda: case.owner))
+    # Command ids come from the request's content, so a client's retry is applied once.
+    def reassign(self, case_id: str, new_owner: str, reason: str, by: str = "") -> str:
+        command = inputs.ReassignOwner(event_id_for(case_id, "reassign", new_owner, reason), new_owner, reason, by)
+        return self._run(case_id, command.command_id,
+                         lambda case, now: (case.reassign(command, now), lambda: case.owner))
 
     def consult(self, case_id: str, question: str, promised_reply_at: datetime) -> str:
-        return self._run(case_id, f"consult:{question}:{promised_reply_at.isoformat()}",
-                         lambda case, now: (case.request_consult(question, promised_reply_at, self._policy, now),
+        command = inputs.RequestConsult(event_id_for(case_id, "consult", question, promised_reply_at.isoformat()),
+                                        question, promised_reply_at)
+        return self._run(case_id, command.command_id,
+                         lambda case, now: (case.request_consult(command, self._policy, now),
                                             lambda: case.work_orders[-1].work_order_id))
 
     def customer_reply(self, case_id: str, reply: str, replied_at: datetime | None) -> str:
-        return self._run(case_id, f"reply:{reply}",
-                         lambda case, now: (case.record_customer_reply(reply, replied_at or now), lambda: case.status))
+        command = inputs.RecordCustomerReply(event_id_for(case_id, "reply", reply), reply, replied_at)
+        return self._run(case_id, command.command_id,
+                         lambda case, now: (case.record_customer_reply(command, now), lambda: case.status))
 
-    def _run(self, case_id: str, command_key: str, action) -> Any:
+    def _run(self, case_id: str, command_id: str, action) -> Any:
         def command(now: datetime):
             case = self._store.load([case_id]).get(case_id)
             if case is None:
@@ -45,7 +51,6 @@ class DispatchCommands:
                 events, result = action(case, now)
             except DispatchError as refusal:
                 raise BadRequest(str(refusal)) from None
-            command_id = event_id_for(case_id, command_key, now.isoformat())
             produced = [outgoing(CASES_DISPATCH, wrap(message, event_id=event_id_for(command_id, tag),
                                                       case_id=case_id, producer="dispatch", occurred_at=now,
                                                       causation_id=command_id))

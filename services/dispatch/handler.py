@@ -14,9 +14,11 @@ from complaint_platform.topics import CASES_DISPATCH
 
 from .documents import DispatchCaseRecord, WorkOrderRecord
 from .domain import case as rules
+from .domain import events as ev
+from .domain import inputs
+from .domain.errors import DispatchError
 from .domain.policy import DispatchPolicy
 from .domain.queue import NO_DUE_TIME
-from .domain.work_orders import DispatchError
 
 _CASES, _ORDERS = DispatchCaseRecord._get_collection_name(), WorkOrderRecord._get_collection_name()
 WORK_ORDER_DEADLINES = {case_events_pb2.DEADLINE_KIND_WORK_ORDER_REPLY, case_events_pb2.DEADLINE_KIND_CONSULT_REPLY}
@@ -24,6 +26,16 @@ WORK_ORDER_DEADLINES = {case_events_pb2.DEADLINE_KIND_WORK_ORDER_REPLY, case_eve
 
 def fault_name(value: int) -> str:
     return common_pb2.CompanyFault.Name(value).removeprefix("COMPANY_FAULT_") if value else ""
+
+
+def registered_input(event_id: str, payload) -> inputs.CaseRegistered:
+    return inputs.CaseRegistered(
+        event_id=event_id, case_id=payload.case_id,
+        channel=common_pb2.Channel.Name(payload.channel).removeprefix("CHANNEL_"), category=payload.category,
+        region=payload.customer.region, tier=payload.customer.tier or 3, severity=payload.severity or 1,
+        first_contact=payload.first_contact, is_proxy=payload.proxy_case, submission_id=payload.submission_id,
+        customer_id=payload.customer.id, summary=payload.summary, attributes=dict(payload.attributes),
+        promised_reply_at=from_timestamp(payload.promised_reply_at))
 
 
 class CaseStore:
@@ -47,60 +59,64 @@ class CaseStore:
                 "_id": order.work_order_id, "case_id": case.case_id, "department": order.department,
                 "level": order.level, "kind": order.kind, "state": order.state, "priority": order.priority,
                 "due_sort": order.due_at or NO_DUE_TIME, "due_at": order.due_at,
-                "dispatched_at": order.dispatched_at, "category": case.category, "region": case.region,
+                "dispatched_at": order.created_at, "category": case.category, "region": case.region,
                 "resolution": order.resolution})
 
 
-def to_messages(case: rules.DispatchCase, events: list[rules.Event]) -> list[tuple[Any, str]]:
-    """Domain events as protobuf, each with a discriminator that keeps its id unique."""
-    messages = []
+def _fault(value: str) -> int:
+    return common_pb2.CompanyFault.Value(f"COMPANY_FAULT_{value}") if value else 0
+
+
+def to_messages(case: rules.DispatchCase, events: list) -> list[tuple[Any, str]]:
+    """Rule events as protobuf, each with a discriminator that keeps its id unique.
+
+    Events with no message in the v1 contract (progress notes, owner decisions,
+    recorded replies) live in the case history only."""
+    messages: list[tuple[Any, str]] = []
     for event in events:
-        if isinstance(event, rules.OwnerAssigned):
+        if isinstance(event, ev.OwnerAssigned):
+            messages.append((case_events_pb2.OwnerAssigned(case_id=case.case_id, owner=event.owner), "owner"))
+        elif isinstance(event, ev.OwnerReassigned):
             messages.append((case_events_pb2.OwnerAssigned(case_id=case.case_id, owner=event.owner,
-                                                           previous_owner=event.previous_owner,
-                                                           reason=event.reason), event.owner))
-        elif isinstance(event, rules.WorkOrderDispatched):
-            messages.append((dispatched(case, event.order), event.order.work_order_id))
-        elif isinstance(event, rules.WorkOrderAccepted):
-            order = event.order
-            messages.append((case_events_pb2.WorkOrderAccepted(case_id=case.case_id, work_order_id=order.work_order_id,
-                                                               department=order.department), order.work_order_id))
-        elif isinstance(event, rules.WorkOrderReplied):
-            order = event.order
+                                                           previous_owner=event.previous_owner, reason=event.reason),
+                             f"owner:{event.owner}:{event.reassigned_at.isoformat()}"))
+        elif isinstance(event, ev.WorkOrderDispatched):
+            messages.append((dispatched(event), event.work_order_id))
+        elif isinstance(event, ev.WorkOrderAccepted):
+            messages.append((case_events_pb2.WorkOrderAccepted(case_id=case.case_id, work_order_id=event.work_order_id,
+                                                               department=event.department), event.work_order_id))
+        elif isinstance(event, ev.WorkOrderReplied):
             messages.append((case_events_pb2.WorkOrderReplied(
-                case_id=case.case_id, work_order_id=order.work_order_id, department=order.department,
-                resolution=order.resolution,
-                company_at_fault=common_pb2.CompanyFault.Value(f"COMPANY_FAULT_{order.company_at_fault}")
-                if order.company_at_fault else 0), order.work_order_id))
-        elif isinstance(event, rules.WorkOrderReturned):
-            order = event.order
+                case_id=case.case_id, work_order_id=event.work_order_id, department=event.department,
+                resolution=event.resolution, company_at_fault=_fault(event.company_at_fault)), event.work_order_id))
+        elif isinstance(event, ev.WorkOrderReturned):
             messages.append((case_events_pb2.WorkOrderReturned(
-                case_id=case.case_id, work_order_id=order.work_order_id, department=order.department,
-                reason=order.return_reason,
-                next_work_order_id=event.next_order.work_order_id if event.next_order else ""), order.work_order_id))
-            if event.next_order is not None:
-                messages.append((dispatched(case, event.next_order), event.next_order.work_order_id))
-        elif isinstance(event, rules.CaseResolved):
-            resolved = case_events_pb2.CaseResolved(
+                case_id=case.case_id, work_order_id=event.work_order_id, department=event.department,
+                reason=event.reason, next_work_order_id=event.next_work_order_id), event.work_order_id))
+        elif isinstance(event, ev.CaseResolved):
+            messages.append((case_events_pb2.CaseResolved(
                 case_id=case.case_id, owner=event.owner, reply=event.reply, replied_at=to_timestamp(event.replied_at),
                 category=case.category, region=case.region, customer_id=case.customer_id,
-                attributes=case.attributes, department=event.department,
-                company_at_fault=common_pb2.CompanyFault.Value(f"COMPANY_FAULT_{event.company_at_fault}")
-                if event.company_at_fault else 0)
-            messages.append((resolved, f"loop{case.loop}"))
+                attributes=dict(case.attributes), department=event.department,
+                company_at_fault=_fault(event.company_at_fault)), f"round{event.round}"))
     return messages
 
 
-def dispatched(case: rules.DispatchCase, order) -> case_events_pb2.WorkOrderDispatched:
+def dispatched(event: ev.WorkOrderDispatched) -> case_events_pb2.WorkOrderDispatched:
     message = case_events_pb2.WorkOrderDispatched(
-        case_id=case.case_id, work_order_id=order.work_order_id, department=order.department, level=order.level,
-        kind=case_events_pb2.WORK_ORDER_KIND_CONSULT if order.kind == "CONSULT" else case_events_pb2.WORK_ORDER_KIND_DEPARTMENT,
-        priority=order.priority, category=case.category, tier=case.tier,
-        channel=common_pb2.Channel.Value(f"CHANNEL_{case.channel}"), region=case.region,
-        replaces_work_order_id=order.replaces)
-    if order.promised_reply_at is not None:
-        message.promised_reply_at.CopyFrom(to_timestamp(order.promised_reply_at))
+        case_id=event.case_id, work_order_id=event.work_order_id, department=event.department, level=event.level,
+        kind=case_events_pb2.WORK_ORDER_KIND_CONSULT if event.kind == "CONSULT" else case_events_pb2.WORK_ORDER_KIND_DEPARTMENT,
+        priority=event.priority, category=event.category, tier=event.tier,
+        channel=common_pb2.Channel.Value(f"CHANNEL_{event.channel}"), region=event.region,
+        replaces_work_order_id=event.replaces_work_order_id)
+    if event.promised_reply_at is not None:
+        message.promised_reply_at.CopyFrom(to_timestamp(event.promised_reply_at))
     return message
+
+
+def rejection(events: list) -> str:
+    """The first refusal among the rule events, if any (the feedback is dead-lettered)."""
+    return next((event.reason for event in events if isinstance(event, ev.FeedbackRejected)), "")
 
 
 class DispatchHandler(InboxHandler):
@@ -119,46 +135,48 @@ class DispatchHandler(InboxHandler):
     def apply(self, incoming: Incoming, now: datetime) -> list[envelope_pb2.Envelope]:
         kind = incoming.envelope.WhichOneof("payload")
         payload = getattr(incoming.envelope, kind)
+        event_id = incoming.event_id
         case = self.cases.get(incoming.envelope.case_id)
-        if kind == "case_registered":
-            if case is not None:
-                return []
-            case, events = rules.DispatchCase.open(
-                payload.case_id, payload.first_contact, payload.category, payload.customer.region,
-                common_pb2.Channel.Name(payload.channel).removeprefix("CHANNEL_"), payload.customer.tier or 3,
-                payload.severity or 1, payload.proxy_case, self.policy, now, customer_id=payload.customer.id,
-                attributes=dict(payload.attributes))
-            self.cases[case.case_id] = case
-            return self._emit(incoming, case, events, now)
-        if kind == "work_order_feedback":
+        try:
+            if kind == "case_registered":
+                if case is not None:
+                    return []
+                case, events = rules.DispatchCase.register(registered_input(event_id, payload), self.policy, now)
+                self.cases[case.case_id] = case
+                return self._emit(incoming, case, events, now)
+            if kind == "work_order_feedback":
+                if case is None:
+                    raise RejectEvent(f"case_id: unknown case {payload.case_id!r}")
+                events = case.on_feedback(inputs.WorkOrderFeedback(
+                    event_id=payload.feedback_id or event_id,
+                    kind=inbound_pb2.FeedbackKind.Name(payload.kind).removeprefix("FEEDBACK_KIND_"),
+                    work_order_id=payload.work_order_id, text=payload.text,
+                    company_at_fault=fault_name(payload.company_at_fault), reported_by=payload.reported_by,
+                    reported_at=from_timestamp(payload.reported_at)), now)
+                if rejection(events):
+                    raise RejectEvent(rejection(events))
+                return self._emit(incoming, case, events, now)
             if case is None:
-                raise RejectEvent(f"case_id: unknown case {payload.case_id!r}")
-            try:
-                outcome = case.on_feedback(inbound_pb2.FeedbackKind.Name(payload.kind).removeprefix("FEEDBACK_KIND_"),
-                                           payload.work_order_id, payload.text, fault_name(payload.company_at_fault),
-                                           payload.reported_by, from_timestamp(payload.reported_at) or now)
-            except DispatchError as refusal:
-                raise RejectEvent(str(refusal)) from None
-            if isinstance(outcome, rules.FeedbackRejected):
-                raise RejectEvent(outcome.reason)
-            self.changed.add(case.case_id)
-            return self._emit(incoming, case, outcome, now)
-        if case is None:
-            return []  # an event about a case dispatch never received (nothing to act on)
-        if kind == "submission_linked":
-            case.note("repeat contact", now, submission=payload.submission_id, contacts=payload.contact_count)
-        elif kind == "deadline_set" and payload.kind in WORK_ORDER_DEADLINES:
-            if not case.record_deadline(payload.subject_id, from_timestamp(payload.due_at)):
+                return []  # an event about a case dispatch never received (nothing to act on)
+            if kind == "submission_linked":
+                events = case.on_submission_linked(inputs.SubmissionLinked(
+                    event_id, payload.submission_id, common_pb2.Channel.Name(payload.channel).removeprefix("CHANNEL_"),
+                    contact_count=payload.contact_count), now)
+            elif kind == "deadline_set" and payload.kind in WORK_ORDER_DEADLINES:
+                if not any(o.work_order_id == payload.subject_id for o in case.work_orders):
+                    return []
+                events = case.record_deadline(inputs.DeadlineSet(
+                    event_id, payload.subject_id, from_timestamp(payload.due_at),
+                    from_timestamp(incoming.envelope.occurred_at) or now), now)
+            elif kind == "case_reopened":
+                events = case.on_reopen(inputs.CaseReopened(event_id, payload.reason), now)
+            elif kind == "case_closed":
+                events = case.on_case_closed(inputs.CaseClosed(event_id), now)
+            else:
                 return []
-        elif kind == "case_reopened":
-            self.changed.add(case.case_id)
-            return self._emit(incoming, case, case.on_reopen(payload.reason, now), now)
-        elif kind == "case_closed":
-            case.on_closed(now)
-        else:
-            return []
-        self.changed.add(case.case_id)
-        return []
+        except DispatchError as refusal:
+            raise RejectEvent(str(refusal)) from None
+        return self._emit(incoming, case, events, now)
 
     def _emit(self, incoming: Incoming, case: rules.DispatchCase, events, now: datetime):
         self.changed.add(case.case_id)

@@ -1,4 +1,4 @@
-"""The timer that closes records whose recurrence window has passed with every condition met."""
+"""The timer that closes records whose recurrence window (and grace) has passed with nothing missing."""
 
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ from complaint_platform.streaming import outgoing
 from complaint_platform.topics import CASES_VERIFICATION
 
 from . import store
+from .domain.events import audit_payload
 from .domain.policy import VerificationPolicy
-from .handler import audit_payload, to_messages
+from .handler import to_messages
+
+BATCH = 500
 
 
 class WindowClosing:
@@ -22,23 +25,25 @@ class WindowClosing:
         self._policy = policy
 
     def close_passed_windows(self, now: datetime) -> list[Outgoing]:
-        due = store.load_records(self._database, {"status": "PENDING", "window_ends_at": {"$lte": now}})
-        closing = {case_id: (record, record.try_close(now, self._policy)) for case_id, record in due.items()}
-        closing = {case_id: item for case_id, item in closing.items() if item[1]}
-        if not closing:
-            return []
+        # records still blocked by something else are looked at again next tick; BATCH bounds the work
+        due = store.load_records(self._database, {"status": "VERIFYING", "closes_at": {"$lte": now}})
         unit = UnitOfWork(self._database)
         trail = store.AuditTrail(self._database)
         produced: list[Outgoing] = []
-        for case_id, (record, events) in sorted(closing.items()):
+        for case_id, record in sorted(due.items())[:BATCH]:
+            events = record.tick(now)
+            if not events:
+                continue
             for event in events:
                 trail.add(case_id, *audit_payload(event), now)
-            for message, tag in to_messages(case_id, record, events, now, self._policy):
+            for message, tag in to_messages(events):
                 produced.append(outgoing(CASES_VERIFICATION, wrap(
-                    message, event_id=event_id_for("window", case_id, tag, str(record.loop)), case_id=case_id,
+                    message, event_id=event_id_for("window", case_id, tag), case_id=case_id,
                     producer="verification", occurred_at=now)))
-            unit.update_if_unchanged(store.RECORDS, {"_id": case_id, "status": "PENDING"},
-                                     {"$set": store.record_document(record, self._policy, now)})
+            unit.update_if_unchanged(store.RECORDS, {"_id": case_id, "status": "VERIFYING"},
+                                     {"$set": store.record_document(record, now)})
+        if not produced and not trail.pending:
+            return []
         trail.save(unit)
         stage(unit, produced, now)
         unit.commit()

@@ -12,21 +12,24 @@ from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
 from complaint_platform.paging import decode_token, encode_token, page_size
 
 from . import store
-from .domain.audit import verify_chain
+from .domain.audit import GENESIS, verify_chain
 from .domain.record import VerificationRecord
 
-RESULT = {"PENDING": pb.VERIFICATION_RESULT_PENDING, "CLOSED": pb.VERIFICATION_RESULT_CLOSED,
-          "REOPENED": pb.VERIFICATION_RESULT_REOPENED}
+RESULT = {"AWAITING_RESOLUTION": pb.VERIFICATION_RESULT_PENDING, "VERIFYING": pb.VERIFICATION_RESULT_PENDING,
+          "CLOSED": pb.VERIFICATION_RESULT_CLOSED, "REOPENED": pb.VERIFICATION_RESULT_REOPENED}
+STATUSES = {pb.VERIFICATION_RESULT_PENDING: ["AWAITING_RESOLUTION", "VERIFYING"],
+            pb.VERIFICATION_RESULT_CLOSED: ["CLOSED"], pb.VERIFICATION_RESULT_REOPENED: ["REOPENED"]}
 
 
 def record_view(doc: dict) -> pb.RecordView:
     record = VerificationRecord.from_dict(doc["state"])
+    fault = record.finding.company_at_fault if record.finding else ""
     view = pb.RecordView(case_id=record.case_id, result=RESULT[record.status], responsible_unit=record.responsible_unit,
                          root_cause_class=record.root_cause_class, blockers=doc.get("blockers", []),
-                         company_at_fault=common_pb2.CompanyFault.Value(f"COMPANY_FAULT_{record.company_at_fault}")
-                         if record.company_at_fault else 0,
+                         company_at_fault=common_pb2.CompanyFault.Value(f"COMPANY_FAULT_{fault}") if fault else 0,
                          json=json.dumps(record.to_dict(), ensure_ascii=False, default=str, sort_keys=True))
-    view.customer_closed_at.CopyFrom(to_timestamp(record.customer_closed_at))
+    if record.customer_closed_at:
+        view.customer_closed_at.CopyFrom(to_timestamp(record.customer_closed_at))
     if record.management_closed_at:
         view.management_closed_at.CopyFrom(to_timestamp(record.management_closed_at))
     return view
@@ -46,7 +49,7 @@ def filter_query(criteria: pb.RecordFilter) -> dict:
     if criteria.root_cause_class:
         query["root_cause_class"] = criteria.root_cause_class
     if criteria.result:
-        query["status"] = pb.VerificationResult.Name(criteria.result).removeprefix("VERIFICATION_RESULT_")
+        query["status"] = {"$in": STATUSES[criteria.result]}
     return query
 
 
@@ -91,7 +94,7 @@ class VerificationServicer(verification_service_pb2_grpc.VerificationServiceServ
         if request.from_seq < 0 or request.to_seq < 0 or (request.to_seq and request.to_seq < request.from_seq):
             raise BadRequest("from_seq and to_seq must be positive with from_seq <= to_seq")
         start = max(request.from_seq, 1)
-        previous_hash, expected = "0" * 64, 1
+        previous_hash, expected = GENESIS, 1
         if start > 1:
             before = self._database[store.AUDIT].find_one({"_id": start - 1})
             if before is None:

@@ -8,7 +8,6 @@ from typing import Any
 from complaint_platform.mongo import UnitOfWork
 
 from .domain.audit import AuditEntry, append
-from .domain.policy import VerificationPolicy
 from .domain.record import VerificationRecord
 
 RECORDS, FACTS, AUDIT = "records", "case_facts", "audit_chain"
@@ -17,23 +16,27 @@ RECORDS, FACTS, AUDIT = "records", "case_facts", "audit_chain"
 def ensure_indexes(database: Any) -> None:
     database[RECORDS].create_index([("status", 1), ("customer_id", 1), ("category", 1)])
     database[RECORDS].create_index([("status", 1), ("signature", 1)])
-    database[RECORDS].create_index([("status", 1), ("window_ends_at", 1)])
+    database[RECORDS].create_index([("status", 1), ("closes_at", 1)])
+    database[FACTS].create_index([("customer_id", 1), ("category", 1), ("registered_at", 1)])
+    database[FACTS].create_index([("signature", 1), ("registered_at", 1)])
     database[RECORDS].create_index([("opened_at", 1), ("_id", 1)])
     database[RECORDS].create_index([("root_cause_class", 1), ("status", 1)])
 
 
-def record_document(record: VerificationRecord, policy: VerificationPolicy, now: datetime) -> dict:
+def record_document(record: VerificationRecord, now: datetime) -> dict:
+    """Indexed and displayed fields at the top level; the whole record under ``state``."""
     return {"_id": record.case_id, "status": record.status, "customer_id": record.customer_id,
-            "category": record.category, "signature": record.signature(policy), "opened_at": record.opened_at,
-            "customer_closed_at": record.customer_closed_at,
-            "window_ends_at": record.customer_closed_at + policy.recurrence_window,
-            "management_closed_at": record.management_closed_at, "responsible_unit": record.responsible_unit,
-            "root_cause_class": record.root_cause_class, "blockers": record.closure_blockers(now, policy),
+            "category": record.category, "signature": record.signature, "opened_at": record.opened_at,
+            "customer_closed_at": record.customer_closed_at, "window_ends_at": record.window_ends_at,
+            "closes_at": record.closes_at, "management_closed_at": record.management_closed_at,
+            "responsible_unit": record.responsible_unit, "root_cause_class": record.root_cause_class,
+            "blockers": record.closure_blockers(now) if record.status != "CLOSED" else [],
             "state": record.to_dict()}
 
 
 def load_records(database: Any, query: dict) -> dict[str, VerificationRecord]:
     return {doc["_id"]: VerificationRecord.from_dict(doc["state"]) for doc in database[RECORDS].find(query, {"state": 1})}
+
 
 
 class AuditTrail:

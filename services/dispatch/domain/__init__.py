@@ -1,1 +1,1 @@
-"""Pure rules: no Kafka, MongoDB or gRPC imports."""
+"""Pure rules of dispatch (一点处理, 首问负责制): no Kafka, MongoDB, gRPC or protobuf imports."""

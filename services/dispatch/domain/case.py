@@ -1,248 +1,235 @@
-"""One accountable owner per case (首问负责制), the work orders it needs, customer closure."""
+"""One accountable owner per case (首问负责制), the work orders it needs, and customer closure.
+
+Every input goes through ``_once``: an id seen before changes nothing, and a refusal (a
+DomainError) leaves the case exactly as it was, so at-least-once delivery is harmless.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from . import events as ev
+from . import inputs as cmd
 from . import work_orders as wo
+from .errors import (CaseAlreadyRegistered, CaseClosed, DomainError, IllegalCaseTransition, InvalidCase,
+                     OwnerRequired, OwnerUnchanged, ReasonRequired, UnknownWorkOrder)
+from .feedback import apply_feedback
+from .owner_work import consult, dispatch_manually, promise_reply
 from .policy import Destination, DispatchPolicy
-from .routing import priority, route
+from .replies import record_reply, resolve_if_done
+from .rounds import close, reopen
+from .routing import check_grades, default_owner, priority, route
 
-# --- events the rules produce (the adapter turns them into protobuf) ---------------------------
-
-
-@dataclass(frozen=True)
-class OwnerAssigned:
-    owner: str
-    previous_owner: str = ""
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class WorkOrderDispatched:
-    order: wo.WorkOrder
-
-
-@dataclass(frozen=True)
-class WorkOrderAccepted:
-    order: wo.WorkOrder
-
-
-@dataclass(frozen=True)
-class WorkOrderReplied:
-    order: wo.WorkOrder
-
-
-@dataclass(frozen=True)
-class WorkOrderReturned:
-    order: wo.WorkOrder
-    next_order: wo.WorkOrder | None   # None: no candidate left, the owner must decide
-
-
-@dataclass(frozen=True)
-class CaseResolved:
-    owner: str
-    reply: str
-    replied_at: datetime
-    department: str
-    company_at_fault: str
-
-
-@dataclass(frozen=True)
-class FeedbackRejected:
-    """Feedback the rules cannot apply; it goes to the dead-letter topic with this reason."""
-
-    reason: str
-
-
-Event = OwnerAssigned | WorkOrderDispatched | WorkOrderAccepted | WorkOrderReplied | WorkOrderReturned | CaseResolved
+ASSIGNED, DISPATCHED, RESOLVED, REOPENED, CLOSED = "ASSIGNED", "DISPATCHED", "RESOLVED", "REOPENED", "CLOSED"
 
 
 @dataclass
 class DispatchCase:
     case_id: str
     owner: str
+    tier: int
     category: str
     region: str
     channel: str
-    tier: int
     severity: int
-    proxy: bool
+    is_proxy: bool = False
     customer_id: str = ""
-    attributes: dict[str, str] = field(default_factory=dict)
-    status: str = "ASSIGNED"
-    loop: int = 0
+    attributes: dict[str, str] = field(default_factory=dict)   # e.g. cell_id, for verification's fault signature
+    status: str = ASSIGNED
+    round: int = 0                                  # handling round; a reopen starts the next one
+    lanes: list[list[dict[str, str]]] = field(default_factory=list)   # routing candidates per work item
     work_orders: list[wo.WorkOrder] = field(default_factory=list)
-    lanes: list[list[dict[str, str]]] = field(default_factory=list)  # routing candidates per lane
     customer_reply: str = ""
     customer_replied_at: datetime | None = None
-    reply_loop: int = -1
+    reply_round: int = -1                           # the round the owner last answered the customer in
+    resolved_round: int = -1
+    promised_reply_at: datetime | None = None
+    closed: bool = False
     history: list[dict[str, Any]] = field(default_factory=list)
+    applied_event_ids: list[str] = field(default_factory=list)
 
-    # --- creation ---------------------------------------------------------------------------
+    # --- intake ---------------------------------------------------------------------------------
     @classmethod
-    def open(cls, case_id: str, first_contact: str, category: str, region: str, channel: str, tier: int,
-             severity: int, proxy: bool, policy: DispatchPolicy, now: datetime, customer_id: str = "",
-             attributes: dict[str, str] | None = None) -> tuple[DispatchCase, list[Event]]:
-        owner = first_contact.strip() or policy.default_owner
-        case = cls(case_id=case_id, owner=owner, category=category, region=region, channel=channel, tier=tier,
-                   severity=severity, proxy=proxy, customer_id=customer_id, attributes=dict(attributes or {}))
-        case.note("owner assigned", now, owner=owner)
-        routed = route(policy, category, region, proxy)
+    def register(cls, event: cmd.CaseRegistered, policy: DispatchPolicy,
+                 now: datetime) -> tuple[DispatchCase, list[ev.Event]]:
+        if not event.case_id.strip():
+            raise InvalidCase("case_id is empty")
+        check_grades(event.tier, event.severity)
+        owner, source = event.first_contact.strip(), "first_contact"
+        if not owner:
+            owner = default_owner(policy, event.channel, event.region)
+            source = f"default:{event.channel}/{event.region}"
+        case = cls(case_id=event.case_id, owner=owner, tier=event.tier, category=event.category, region=event.region,
+                   channel=event.channel, severity=event.severity, is_proxy=event.is_proxy,
+                   customer_id=event.customer_id, attributes=dict(event.attributes),
+                   applied_event_ids=[event.event_id])
+        routed = route(policy, event.category, event.region, event.is_proxy, event.summary, event.attributes)
         case.lanes = [[{"department": d.department, "level": d.level} for d in lane] for lane in routed.lanes]
-        events: list[Event] = [OwnerAssigned(owner)]
-        for lane in range(len(case.lanes)):
-            events.append(WorkOrderDispatched(case._dispatch(lane, 0, now)))
-        case.status = "DISPATCHED"
+        case.note("registered", now, owner=owner, source=source, submission=event.submission_id, route=routed.rule)
+        events: list[ev.Event] = [ev.OwnerAssigned(case.case_id, owner, source, now)]
+        events += [case.dispatch_candidate(lane, 0, now) for lane in range(len(case.lanes))]
+        if event.promised_reply_at is not None:
+            case.promised_reply_at = event.promised_reply_at
+            events.append(ev.PromisedReplyRecorded(case.case_id, event.promised_reply_at, now, "asked at intake"))
+        case.refresh_status()
         return case, events
 
-    # --- owner --------------------------------------------------------------------------------
-    def reassign(self, new_owner: str, reason: str, now: datetime) -> list[Event]:
-        if not new_owner.strip():
-            raise wo.OwnerRequired("a case must always have an owner; new_owner is empty")
-        if not reason.strip():
-            raise wo.ReasonRequired("a reassignment needs a reason")
-        self._check_open()
-        if new_owner == self.owner:
+    def on_case_registered(self, event: cmd.CaseRegistered, policy: DispatchPolicy, now: datetime) -> list[ev.Event]:
+        """A redelivered registration changes nothing; a different one for the same case id is refused."""
+        if event.event_id in self.applied_event_ids:
             return []
-        previous, self.owner = self.owner, new_owner
-        self.note("owner reassigned", now, owner=new_owner, previous=previous, reason=reason)
-        return [OwnerAssigned(new_owner, previous, reason)]
+        raise CaseAlreadyRegistered(f"case {self.case_id} is already registered (event {event.event_id})")
 
-    def request_consult(self, question: str, promised_reply_at: datetime, policy: DispatchPolicy,
-                        now: datetime) -> list[Event]:
-        self._check_open()
-        order = self._new_order("CONSULT", Destination(policy.expert_group, "province"), lane=-1, candidate=0, now=now)
-        order.promised_reply_at = promised_reply_at
-        order.note(question, now, by=self.owner)
-        self.status = "DISPATCHED"
-        return [WorkOrderDispatched(order)]
-
-    # --- department feedback ------------------------------------------------------------------
-    def on_feedback(self, kind: str, work_order_id: str, text: str, company_at_fault: str, by: str,
-                    now: datetime) -> list[Event] | FeedbackRejected:
-        if kind == "CUSTOMER_REPLIED":
-            return self.record_customer_reply(text, now)
-        order = self.order(work_order_id)
-        if order is None:
-            return FeedbackRejected(f"work_order_id: unknown work order {work_order_id!r} on case {self.case_id}")
-        if not order.is_open:
-            return FeedbackRejected(f"work_order_id: work order {work_order_id} is already {order.state}")
-        if kind == "PROGRESS":
-            order.note(text, now, by=by)
+    def on_submission_linked(self, event: cmd.SubmissionLinked, now: datetime) -> list[ev.Event]:
+        def apply() -> list[ev.Event]:  # the owner stays: a merged submission is the same problem
+            self.note("submission linked", now, submission=event.submission_id, channel=event.channel,
+                      first_contact=event.first_contact, contacts=event.contact_count)
             return []
-        if kind == "ACCEPTED":
-            if order.state == wo.ACCEPTED:
-                return []  # told twice
-            order.move(wo.ACCEPTED, now)
-            return [WorkOrderAccepted(order)]
-        if kind == "REPLIED":
-            implied = [WorkOrderAccepted(order)] if order.state == wo.DISPATCHED else []
-            order.move(wo.REPLIED, now)
-            order.resolution, order.company_at_fault = text, company_at_fault
-            return implied + [WorkOrderReplied(order)] + self._resolve_if_done(now)
-        if kind == "RETURNED":
-            order.move(wo.RETURNED, now)
-            order.return_reason = text
-            return [WorkOrderReturned(order, self._next_candidate(order, now))]
-        return FeedbackRejected(f"kind: feedback kind {kind} does not apply to a work order")
+        return self._once(event.event_id, apply)
 
-    def record_customer_reply(self, reply: str, now: datetime) -> list[Event]:
-        """The owner answered the customer (from feedback or by command)."""
-        if self.status in ("RESOLVED", "CLOSED") and self.reply_loop == self.loop:
+    # --- the owner's commands ---------------------------------------------------------------------
+    def reassign(self, command: cmd.ReassignOwner, now: datetime) -> list[ev.Event]:
+        def apply() -> list[ev.Event]:
+            self.check_not_closed()
+            new_owner = command.new_owner.strip()
+            if not new_owner:
+                raise OwnerRequired(f"case {self.case_id}: new_owner is empty; a case must always have an owner")
+            if not command.reason.strip():
+                raise ReasonRequired(f"case {self.case_id}: a reassignment needs a reason")
+            if new_owner == self.owner:
+                raise OwnerUnchanged(f"case {self.case_id}: {new_owner} already owns it")
+            previous, self.owner = self.owner, new_owner
+            self.note("owner reassigned", now, by=command.by, owner=new_owner, previous=previous, reason=command.reason)
+            return [ev.OwnerReassigned(self.case_id, new_owner, previous, command.reason, command.by, now)]
+        return self._once(command.command_id, apply)
+
+    def request_consult(self, command: cmd.RequestConsult, policy: DispatchPolicy, now: datetime) -> list[ev.Event]:
+        return self._once(command.command_id, lambda: consult(self, command, policy, now))
+
+    def dispatch_work_order(self, command: cmd.DispatchWorkOrder, now: datetime) -> list[ev.Event]:
+        return self._once(command.command_id, lambda: dispatch_manually(self, command, now))
+
+    def record_customer_reply(self, command: cmd.RecordCustomerReply, now: datetime) -> list[ev.Event]:
+        return self._once(command.command_id,
+                          lambda: record_reply(self, command.reply, command.replied_at or now, command.by, now))
+
+    def record_promised_reply(self, command: cmd.RecordPromisedReply, now: datetime) -> list[ev.Event]:
+        return self._once(command.command_id, lambda: promise_reply(self, command, now))
+
+    # --- departments, escalation and verification -----------------------------------------------
+    def on_feedback(self, feedback: cmd.WorkOrderFeedback, now: datetime) -> list[ev.Event]:
+        """Unusable feedback comes back as a FeedbackRejected event (for the dead-letter topic)."""
+        def apply() -> list[ev.Event]:
+            before = self.to_dict()
+            produced = apply_feedback(self, feedback, now)
+            if any(isinstance(event, ev.FeedbackRejected) for event in produced):
+                self._restore(before)  # rejected feedback leaves no trace but its id
+            return produced
+        return self._once(feedback.event_id, apply)
+
+    def record_deadline(self, event: cmd.DeadlineSet, now: datetime) -> list[ev.Event]:
+        def apply() -> list[ev.Event]:
+            self.order(event.work_order_id).record_due(event.due_at, event.occurred_at)
             return []
-        self.customer_reply, self.customer_replied_at, self.reply_loop = reply, now, self.loop
-        self.note("customer replied", now, reply=reply[:200])
-        return self._resolve_if_done(now)
+        return self._once(event.event_id, apply)
 
-    def record_deadline(self, work_order_id: str, due_at: datetime) -> bool:
-        order = self.order(work_order_id)
-        if order is None or order.due_at == due_at:
-            return False
-        order.due_at = due_at
-        return True
+    def on_reopen(self, event: cmd.CaseReopened, now: datetime) -> list[ev.Event]:
+        return self._once(event.event_id, lambda: reopen(self, event.reason, now))
 
-    # --- verification -------------------------------------------------------------------------
-    def on_reopen(self, reason: str, now: datetime) -> list[Event]:
-        """Back to the same owner; new work to the department that replied last (or by routing)."""
-        if self.status == "REOPENED" or self.status == "CLOSED":
-            return []
-        self.loop += 1
-        self.status = "REOPENED"
-        self.note("reopened", now, reason=reason)
-        replied = [o for o in self.work_orders if o.state == wo.REPLIED and o.kind == "DEPARTMENT"]
-        if replied:
-            last = max(replied, key=lambda o: (o.closed_at, o.work_order_id))
-            order = self._new_order("DEPARTMENT", Destination(last.department, last.level), last.lane,
-                                    last.candidate, now)
-        else:
-            order = self._dispatch(0, 0, now)
-        self.status = "DISPATCHED"
-        return [WorkOrderDispatched(order)]
+    def on_case_closed(self, event: cmd.CaseClosed, now: datetime) -> list[ev.Event]:
+        return self._once(event.event_id, lambda: close(self, now))
 
-    def on_closed(self, now: datetime) -> None:
-        self.status = "CLOSED"
+    # --- helpers the rule modules share -----------------------------------------------------------
+    def order(self, work_order_id: str) -> wo.WorkOrder:
         for order in self.work_orders:
-            if order.is_open:
-                order.move(wo.CANCELLED, now)
-        self.note("closed", now)
-
-    # --- helpers ------------------------------------------------------------------------------
-    def order(self, work_order_id: str) -> wo.WorkOrder | None:
-        return next((o for o in self.work_orders if o.work_order_id == work_order_id), None)
+            if order.work_order_id == work_order_id:
+                return order
+        raise UnknownWorkOrder(f"work_order_id: unknown work order {work_order_id!r} on case {self.case_id}")
 
     def open_orders(self) -> list[wo.WorkOrder]:
         return [o for o in self.work_orders if o.is_open]
 
-    def _resolve_if_done(self, now: datetime) -> list[Event]:
-        current = [o for o in self.work_orders if o.loop == self.loop and o.state not in (wo.RETURNED, wo.CANCELLED)]
-        if not current or any(o.state != wo.REPLIED for o in current) or self.reply_loop != self.loop:
-            return []
-        if self.status == "RESOLVED":
-            return []
-        self.status = "RESOLVED"
-        last = max(current, key=lambda o: (o.closed_at, o.work_order_id))
-        self.note("resolved", now)
-        return [CaseResolved(self.owner, self.customer_reply, self.customer_replied_at or now, last.department,
-                             last.company_at_fault)]
-
-    def _next_candidate(self, returned: wo.WorkOrder, now: datetime) -> wo.WorkOrder | None:
-        if returned.lane < 0 or returned.candidate + 1 >= len(self.lanes[returned.lane]):
-            self.note("owner decision required", now, work_order=returned.work_order_id)
-            return None
-        order = self._dispatch(returned.lane, returned.candidate + 1, now)
-        order.replaces = returned.work_order_id
-        return order
-
-    def _dispatch(self, lane: int, candidate: int, now: datetime) -> wo.WorkOrder:
+    def dispatch_candidate(self, lane: int, candidate: int, now: datetime,
+                           replaces: str = "") -> ev.WorkOrderDispatched:
         spec = self.lanes[lane][candidate]
-        return self._new_order("DEPARTMENT", Destination(spec["department"], spec["level"]), lane, candidate, now)
+        where = Destination(spec["department"], spec["level"])
+        return self.new_order(wo.DEPARTMENT, where, lane, candidate, now, replaces=replaces)[1]
 
-    def _new_order(self, kind: str, where: Destination, lane: int, candidate: int, now: datetime) -> wo.WorkOrder:
+    def refresh_status(self) -> None:
+        if self.closed:
+            self.status = CLOSED
+        elif self.resolved_round == self.round:
+            self.status = RESOLVED
+        elif self.round > 0:
+            self.status = REOPENED
+        else:
+            self.status = DISPATCHED if self.open_orders() else ASSIGNED
+
+    def resolve_if_done(self, now: datetime) -> list[ev.Event]:
+        return resolve_if_done(self, now)
+
+    def note(self, what: str, at: datetime, by: str = "", **details: Any) -> None:
+        self.history.append({"at": at, "what": what, "by": by, **details})
+
+    def new_order(self, kind: str, where: Destination, lane: int, candidate: int, now: datetime, replaces: str = "",
+                   promised_reply_at: datetime | None = None) -> tuple[wo.WorkOrder, ev.WorkOrderDispatched]:
         order = wo.WorkOrder(
             work_order_id=f"{self.case_id}-WO{len(self.work_orders) + 1}", case_id=self.case_id, kind=kind,
-            department=where.department, level=where.level, lane=lane, candidate=candidate,
-            priority=priority(self.tier, self.severity), dispatched_at=now, loop=self.loop)
+            department=where.department, level=where.level, priority=priority(self.tier, self.severity),
+            category=self.category, region=self.region, created_at=now, lane=lane, candidate=candidate,
+            round=self.round, replaces=replaces, promised_reply_at=promised_reply_at)
         self.work_orders.append(order)
-        self.note("work order dispatched", now, work_order=order.work_order_id, department=order.department)
-        return order
+        self.note("work order dispatched", now, work_order=order.work_order_id, kind=kind, department=order.department)
+        return order, ev.WorkOrderDispatched(
+            self.case_id, order.work_order_id, kind, order.department, order.level, order.priority, self.category,
+            self.region, self.channel, self.tier, self.round, now, replaces, promised_reply_at)
 
-    def _check_open(self) -> None:
-        if self.status == "CLOSED":
-            raise wo.CaseClosedError(f"case {self.case_id} is closed")
+    def _once(self, input_id: str, apply: Callable[[], list[ev.Event]]) -> list[ev.Event]:
+        if not input_id:
+            raise InvalidCase(f"case {self.case_id}: an input without an event or command id cannot be deduplicated")
+        if input_id in self.applied_event_ids:
+            return []
+        before = self.to_dict()
+        try:
+            produced = apply()
+        except DomainError:
+            self._restore(before)  # a refusal changes nothing
+            raise
+        self.applied_event_ids.append(input_id)
+        self.refresh_status()
+        return produced
 
-    def note(self, what: str, at: datetime, **details: Any) -> None:
-        self.history.append({"at": at, "what": what, **details})
+    def _restore(self, snapshot: dict[str, Any]) -> None:
+        self.__dict__.update(DispatchCase.from_dict(snapshot).__dict__)
 
+    def check_not_closed(self) -> None:
+        if self.closed:
+            raise CaseClosed(f"case {self.case_id} is closed")
+
+    def check_working(self, action: str) -> None:
+        self.check_not_closed()
+        if self.status == RESOLVED:
+            raise IllegalCaseTransition(f"case {self.case_id} is RESOLVED; it must be reopened to {action}")
+
+    # --- storage ----------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["lanes"] = [[dict(spec) for spec in lane] for lane in self.lanes]
+        data["attributes"] = dict(self.attributes)
         data["work_orders"] = [order.to_dict() for order in self.work_orders]
+        data["history"] = [dict(entry) for entry in self.history]
+        data["applied_event_ids"] = list(self.applied_event_ids)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DispatchCase:
         values = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        values["lanes"] = [[dict(spec) for spec in lane] for lane in data.get("lanes", [])]
+        values["attributes"] = dict(data.get("attributes", {}))
         values["work_orders"] = [wo.WorkOrder.from_dict(item) for item in data.get("work_orders", [])]
+        values["history"] = [dict(entry) for entry in data.get("history", [])]
+        values["applied_event_ids"] = list(data.get("applied_event_ids", []))
         return cls(**values)

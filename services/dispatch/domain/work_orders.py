@@ -1,4 +1,9 @@
-"""Electronic work orders (派单/电子流) and their state machine."""
+"""Electronic work orders (派单/电子流) and their state machine.
+
+DISPATCHED -> ACCEPTED -> REPLIED; RETURNED (wrong department) from DISPATCHED or ACCEPTED;
+CANCELLED when the case closes. A reply straight from DISPATCHED implies acceptance, because
+department systems do not always report the acceptance, or report it late.
+"""
 
 from __future__ import annotations
 
@@ -6,83 +11,96 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .errors import DispatchError, IllegalTransition, InvalidFinding, ReasonRequired  # noqa: F401 (re-export)
+
+DEPARTMENT, CONSULT = "DEPARTMENT", "CONSULT"
+KINDS = (DEPARTMENT, CONSULT)
 DISPATCHED, ACCEPTED, REPLIED, RETURNED, CANCELLED = "DISPATCHED", "ACCEPTED", "REPLIED", "RETURNED", "CANCELLED"
-CLOSED_STATES = {REPLIED, RETURNED, CANCELLED}
-ALLOWED = {
-    DISPATCHED: {ACCEPTED, REPLIED, RETURNED, CANCELLED},  # REPLIED straight away implies acceptance
-    ACCEPTED: {REPLIED, RETURNED, CANCELLED},
-    REPLIED: set(), RETURNED: set(), CANCELLED: set(),
-}
-
-
-class DispatchError(Exception):
-    """Base of the dispatch rules' named errors."""
-
-
-class IllegalTransition(DispatchError):
-    def __init__(self, work_order_id: str, current: str, wanted: str) -> None:
-        super().__init__(f"work order {work_order_id} is {current}; it cannot become {wanted}")
-        self.current, self.wanted = current, wanted
-
-
-class UnknownWorkOrder(DispatchError):
-    pass
-
-
-class OwnerRequired(DispatchError):
-    pass
-
-
-class ReasonRequired(DispatchError):
-    pass
-
-
-class CaseClosedError(DispatchError):
-    pass
+OPEN_STATES = (DISPATCHED, ACCEPTED)
+CLOSED_STATES = frozenset({REPLIED, RETURNED, CANCELLED})
+FAULT_FINDINGS = ("YES", "NO", "UNCLEAR")
 
 
 @dataclass
 class WorkOrder:
     work_order_id: str
     case_id: str
-    kind: str                # DEPARTMENT or CONSULT
+    kind: str                 # DEPARTMENT or CONSULT
     department: str
-    level: str
-    lane: int                # which of the case's lanes (work items) this serves
-    candidate: int           # position in that lane's routing candidates
-    priority: int
-    dispatched_at: datetime
-    loop: int = 0            # handling loop: 0, then 1 after the first reopen ...
+    level: str                # city, province, headquarters
+    priority: int             # 1 first
+    category: str             # copied from the case so a queue can filter without the case
+    region: str
+    created_at: datetime
+    lane: int = 0             # which of the case's routing lanes it serves; -1 for consultations
+    candidate: int = 0        # position in that lane's candidate list
+    round: int = 0            # 0 first handling, 1 after the first reopen ...
     state: str = DISPATCHED
+    replaces: str = ""        # the returned work order this one took over from
     due_at: datetime | None = None
+    due_reported_at: datetime | None = None
     promised_reply_at: datetime | None = None
     accepted_at: datetime | None = None
     closed_at: datetime | None = None
     resolution: str = ""
     company_at_fault: str = ""
     return_reason: str = ""
-    replaces: str = ""
     notes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_open(self) -> bool:
-        return self.state not in CLOSED_STATES
+        return self.state in OPEN_STATES
 
-    def move(self, wanted: str, at: datetime) -> None:
-        if wanted not in ALLOWED[self.state]:
-            raise IllegalTransition(self.work_order_id, self.state, wanted)
-        if wanted == ACCEPTED or (wanted == REPLIED and self.accepted_at is None):
-            self.accepted_at = at
-        if wanted in CLOSED_STATES:
-            self.closed_at = at
-        self.state = wanted
+    def accept(self, at: datetime) -> None:
+        self._require(DISPATCHED, action="accepted")
+        self.state, self.accepted_at = ACCEPTED, at
 
-    def note(self, text: str, at: datetime, by: str = "") -> None:
+    def note_progress(self, text: str, at: datetime, by: str = "") -> None:
+        self._require(ACCEPTED, action="given a progress note")
         self.notes.append({"at": at, "text": text, "by": by})
+
+    def reply(self, resolution: str, company_at_fault: str, at: datetime) -> bool:
+        """Returns True when the reply also stood for the missing acceptance."""
+        self._require(DISPATCHED, ACCEPTED, action="replied")
+        if not resolution.strip():
+            raise InvalidFinding(f"work order {self.work_order_id}: a reply needs resolution text")
+        if company_at_fault not in FAULT_FINDINGS:
+            raise InvalidFinding(f"work order {self.work_order_id}: company_at_fault must be YES, NO or UNCLEAR, "
+                                 f"got {company_at_fault!r}")
+        implied = self.state == DISPATCHED
+        if implied:
+            self.accepted_at = at
+        self.state, self.closed_at = REPLIED, at
+        self.resolution, self.company_at_fault = resolution, company_at_fault
+        return implied
+
+    def return_to_owner(self, reason: str, at: datetime) -> None:
+        self._require(DISPATCHED, ACCEPTED, action="returned")
+        if not reason.strip():
+            raise ReasonRequired(f"work order {self.work_order_id}: a return needs a reason")
+        self.state, self.closed_at, self.return_reason = RETURNED, at, reason
+
+    def cancel(self, at: datetime) -> None:
+        self._require(DISPATCHED, ACCEPTED, action="cancelled")
+        self.state, self.closed_at = CANCELLED, at
+
+    def record_due(self, due_at: datetime, reported_at: datetime) -> bool:
+        """Escalation owns deadlines; the newest report wins even if reports arrive out of order."""
+        if self.due_reported_at is not None and reported_at < self.due_reported_at:
+            return False
+        changed = self.due_at != due_at
+        self.due_at, self.due_reported_at = due_at, reported_at
+        return changed
+
+    def _require(self, *states: str, action: str) -> None:
+        if self.state not in states:
+            raise IllegalTransition(self.work_order_id, self.state, action)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> WorkOrder:
-        return cls(**{name: data[name] for name in cls.__dataclass_fields__ if name in data})
+        values = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        values["notes"] = [dict(note) for note in data.get("notes", [])]
+        return cls(**values)

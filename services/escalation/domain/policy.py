@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from complaint_platform.policy import Node, PolicyError
+from complaint_platform.policy import Node, PolicyError, load_policy_file
 
 from .calendar import DAYS, HOTLINE, BusinessCalendar, parse_hours
 
+DEFAULT_POLICY_FILE = Path(__file__).resolve().parents[3] / "config" / "policy.yaml"
+CATEGORIES = ("network_signal", "broadband_outage", "billing_dispute", "value_added_charges", "service_attitude",
+              "installation_repair_delay", "number_plan_change", "porting", "other")
+SLA_KINDS = ("work_order_accept", "work_order_reply", "case_reply")
+_ZERO = re.compile(r"^\s*0+(?:\.0+)?\s*(?:ms|s|m|h|d|w)?\s*$")
 CHANNELS = ("HOTLINE", "ONLINE_HALL", "MOBILE_APP", "SMS", "WECHAT", "WEIBO", "KIOSK", "STORE", "REGULATOR",
             "EMAIL", "ONLINE_CHAT", "PROXY")
 
@@ -49,6 +56,8 @@ class RiskWeights:
     overdue_item: float
     dissatisfied_rating: float
     regulator_case: float
+    tier2: float = 5.0
+    social_mention: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -65,8 +74,14 @@ class EscalationPolicy:
     timely_target: float
     calendars: dict[str, BusinessCalendar]
     department_calendars: dict[str, str]
+    explanation_escalates_to: int = 1  # a missed explanation goes to the shift leader, no further
+    at_risk_list_size: int = 20
 
     def allowed(self, kind: str, category: str, tier: int, channel: str) -> timedelta:
+        """Most specific matching row wins; a tie goes to the row written first."""
+        kind = kind.lower()
+        if kind not in SLA_KINDS:
+            raise PolicyError("escalation.sla", f"no column {kind!r} (columns: {', '.join(SLA_KINDS)})")
         rows = [row for row in self.sla if row.matches(category, tier, channel)]
         best = max(rows, key=lambda row: (row.specificity, -self.sla.index(row)))
         return getattr(best, kind)
@@ -78,7 +93,8 @@ class EscalationPolicy:
 
 def load(node: Node) -> EscalationPolicy:
     node.reject_unknown("timezone", "warning_fraction", "explanation_window", "sla", "ladder", "supervision", "risk",
-                        "timely_target", "calendars", "department_calendars")
+                        "timely_target", "calendars", "department_calendars", "explanation_escalates_to",
+                        "at_risk_list_size")
     zone = node.child("timezone").string("Asia/Shanghai")
     try:
         ZoneInfo(zone)
@@ -92,8 +108,7 @@ def load(node: Node) -> EscalationPolicy:
         raise PolicyError(f"{node.path}.ladder", "needs levels 1, 2, 3 and 4 in order")
     supervision, risk = node.child("supervision"), node.child("risk")
     supervision.reject_unknown("min_escalations", "risk_score", "supervisor")
-    risk.reject_unknown("threshold", "repeat_contact", "tier1", "per_severity", "overdue_item",
-                        "dissatisfied_rating", "regulator_case")
+    risk.reject_unknown(*_RISK_DEFAULTS)
     calendars = {name: _calendar(name, item, zone) for name, item in node.child("calendars").items()}
     departments = {department: item.string() for department, item in node.child("department_calendars").items()}
     for department, name in departments.items():
@@ -107,12 +122,22 @@ def load(node: Node) -> EscalationPolicy:
         supervision_min_escalations=supervision.child("min_escalations").integer(2, minimum=1),
         supervision_risk_score=supervision.child("risk_score").number(80, minimum=0),
         supervisor=supervision.child("supervisor").string("provincial-supervision-desk"),
-        risk=RiskWeights(*(risk.child(name).number(default, minimum=0) for name, default in (
-            ("threshold", 70), ("repeat_contact", 15), ("tier1", 10), ("per_severity", 5), ("overdue_item", 20),
-            ("dissatisfied_rating", 25), ("regulator_case", 60)))),
+        risk=RiskWeights(**{name: risk.child(name).number(default, minimum=0)
+                            for name, default in _RISK_DEFAULTS.items()}),
         timely_target=node.child("timely_target").number(0.98, minimum=0, maximum=1),
         calendars=calendars, department_calendars=departments,
+        explanation_escalates_to=node.child("explanation_escalates_to").integer(1, minimum=1, maximum=4),
+        at_risk_list_size=node.child("at_risk_list_size").integer(20, minimum=1, maximum=1000),
     )
+
+
+def default_policy() -> EscalationPolicy:
+    """The defaults shipped in the fragment file, parsed like the real policy."""
+    return load(load_policy_file(DEFAULT_POLICY_FILE).child("escalation"))
+
+
+_RISK_DEFAULTS = {"threshold": 70.0, "repeat_contact": 15.0, "tier1": 10.0, "tier2": 5.0, "per_severity": 5.0,
+                  "overdue_item": 20.0, "dissatisfied_rating": 25.0, "regulator_case": 60.0, "social_mention": 10.0}
 
 
 def _sla_row(node: Node) -> SlaRow:
@@ -123,14 +148,19 @@ def _sla_row(node: Node) -> SlaRow:
     channel = node.child("channel").string("*")
     if channel != "*" and channel not in CHANNELS:
         raise PolicyError(f"{node.path}.channel", f"unknown channel {channel!r}")
-    return SlaRow(node.child("category").string("*"), tier, channel,
+    category = node.child("category").string("*")
+    if category != "*" and category not in CATEGORIES:
+        raise PolicyError(f"{node.path}.category", f"unknown category {category!r}")
+    return SlaRow(category, tier, channel,
                   node.child("work_order_accept").duration(), node.child("work_order_reply").duration(),
                   node.child("case_reply").duration())
 
 
 def _step(node: Node) -> LadderStep:
     node.reject_unknown("level", "role", "unit", "after")
-    after = timedelta(0) if node.child("after").value in ("0m", "0s", "0h", 0) else node.child("after").duration()
+    raw = node.child("after").value
+    zero = raw == 0 or (isinstance(raw, str) and _ZERO.match(raw) is not None)
+    after = timedelta(0) if zero else node.child("after").duration()
     return LadderStep(node.child("level").integer(minimum=1, maximum=4), node.child("role").string(),
                       node.child("unit").string(), after)
 

@@ -1,69 +1,107 @@
-"""Category and severity from policy rules; every decision names the rule that fired."""
+"""Category and severity from policy rules; every decision names the rule that fired and why."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from .policy import CategoryRule, SeverityRule
+from .policy import CategoryRule, IntakePolicy, SeverityRule
+from .vocabulary import CATEGORIES, OTHER, Channel, Severity
 
-OTHER = "other"
+EXPLICIT = "explicit"        # the sending system named the category
+UNMATCHED = "unmatched"      # no rule fired: "other", for a person to triage
+REGULATOR_FLOOR = "regulator_channel"
 
 
 @dataclass(frozen=True)
 class Classification:
     category: str
-    rule: str                 # "explicit", "<rule id>:<matched words>" or "none"
+    rule_id: str
+    matched_words: tuple[str, ...]
     needs_triage: bool
 
+    @property
+    def rule(self) -> str:
+        """One string for the event's ``category_rule`` field: ``billing:扣费+话费``."""
+        return f"{self.rule_id}:{'+'.join(self.matched_words)}" if self.matched_words else self.rule_id
 
-@lru_cache(maxsize=1)
-def _jieba():
+
+@dataclass(frozen=True)
+class SeverityDecision:
+    severity: Severity
+    rule_id: str
+
+
+@lru_cache(maxsize=4)
+def _tokenizer(vocabulary: tuple[str, ...]) -> Any:
+    """A private jieba tokenizer that knows the policy's words, so they come out as whole tokens."""
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
+    tokenizer = jieba.Tokenizer()
+    for word in vocabulary:
+        tokenizer.add_word(word, freq=2_000_000)
+    return tokenizer
 
 
-def tokens(matching_text: str) -> set[str]:
-    return set(_jieba().lcut(matching_text))
+def segment(matching_text: str, vocabulary: Iterable[str] = ()) -> tuple[str, ...]:
+    return tuple(_tokenizer(tuple(sorted(set(vocabulary)))).lcut(matching_text))
 
 
-def classify(explicit_category: str, matching_text: str, rules: tuple[CategoryRule, ...]) -> Classification:
-    if explicit_category:
-        return Classification(explicit_category, "explicit", False)
-    words = tokens(matching_text)
+def find_words(tokens: tuple[str, ...], words: Iterable[str]) -> tuple[str, ...]:
+    """Words that are a token or a run of adjacent tokens: "沃" must not match inside "沃尔玛"."""
+    runs = {"".join(tokens[start:end]) for start in range(len(tokens))
+            for end in range(start + 1, min(start + 5, len(tokens)) + 1)}
+    return tuple(word for word in words if word in runs)
+
+
+def vocabulary(policy: IntakePolicy) -> tuple[str, ...]:
+    words = [word for rule in policy.categories for word in rule.words]
+    return tuple(sorted({*words, *policy.social.brand_words, *policy.social.signal_words}))
+
+
+def classify(explicit_category: str, matching_text: str, policy: IntakePolicy) -> Classification:
+    """An explicit known category wins; otherwise the first keyword rule that matches."""
+    explicit = (explicit_category or "").strip().lower()
+    if explicit in CATEGORIES:
+        return Classification(explicit, EXPLICIT, (), explicit == OTHER)
+    classification = classify_text(matching_text, policy.categories, vocabulary(policy))
+    if explicit:  # an unknown code from the sender: keep the text's answer but have a person look
+        return Classification(classification.category, f"{classification.rule_id}(explicit {explicit!r} unknown)",
+                              classification.matched_words, True)
+    return classification
+
+
+def classify_text(matching_text: str, rules: tuple[CategoryRule, ...],
+                  words: Iterable[str] = ()) -> Classification:
+    tokens = segment(matching_text, words)
     for rule in rules:
-        # a policy word may be one jieba token, or span several (e.g. 携号转网)
-        matched = [word for word in rule.words if word.lower() in words or word.lower() in matching_text]
+        matched = find_words(tokens, rule.words)
         if matched:
-            return Classification(rule.id, f"{rule.id}:{'+'.join(matched)}", False)
-    return Classification(OTHER, "none", True)
+            return Classification(rule.category, rule.id, matched, False)
+    return Classification(OTHER, UNMATCHED, (), True)
 
 
-@dataclass(frozen=True)
-class Severity:
-    level: int
-    rule: str
-
-
-def severity(rules: tuple[SeverityRule, ...], *, channel: str, tier: int, category: str, contacts: int) -> Severity:
-    """The highest severity among the rules that match; ties go to the earlier rule."""
-    best: Severity | None = None
+def grade(rules: tuple[SeverityRule, ...], *, channel: Channel, tier: int, category: str,
+          contacts: int, regulator_case: bool = False) -> SeverityDecision:
+    """The highest severity among matching rules (ties: the earlier rule); regulator cases are CRITICAL."""
+    best: SeverityDecision | None = None
     for rule in rules:
-        if rule.channel is not None and rule.channel != channel:
+        if rule.channels and channel.value not in rule.channels:
             continue
-        if rule.tier is not None and rule.tier != tier:
+        if rule.tiers and tier not in rule.tiers:
             continue
-        if rule.category is not None and rule.category != category:
+        if rule.categories and category not in rule.categories:
             continue
-        if rule.min_contacts is not None and contacts < rule.min_contacts:
+        if contacts < rule.min_contacts:
             continue
-        if best is None or rule.severity > best.level:
-            best = Severity(rule.severity, rule.id)
-    if channel == "REGULATOR":  # regulator appeals are always the highest severity
-        return Severity(4, best.rule if best and best.level == 4 else "regulator")
-    return best or Severity(1, "default")
+        if best is None or rule.severity > best.severity:
+            best = SeverityDecision(rule.severity, rule.id)
+    regulator = regulator_case or channel is Channel.REGULATOR
+    if regulator and (best is None or best.severity < Severity.CRITICAL):
+        return SeverityDecision(Severity.CRITICAL, REGULATOR_FLOOR)
+    return best or SeverityDecision(Severity.LOW, "none")

@@ -1,15 +1,13 @@
-"""Proxy cases (代用户投诉): many reports of one fault become one case raised on the customers' behalf."""
+"""Proxy cases (代用户投诉): a burst of reports of one fault becomes one case raised on the customers' behalf."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from .ids import proxy_case_id_for
 from .policy import ProxyPolicy
-
-_PROXY_NAMESPACE = uuid.UUID("5b0e8f2a-41c7-4b9e-9a3d-6c1f0e2d7b85")
 
 
 @dataclass(frozen=True)
@@ -17,7 +15,8 @@ class ProxyRaised:
     proxy_case_id: str
     region: str
     category: str
-    member_case_ids: tuple[str, ...]
+    member_case_ids: tuple[str, ...]    # in order of their reports
+    first_report_at: datetime
 
 
 @dataclass(frozen=True)
@@ -29,54 +28,104 @@ class ProxyJoined:
 @dataclass
 class Incident:
     proxy_case_id: str
-    opened_at: datetime
+    region: str
+    category: str
+    opened_at: datetime                 # the newest report when the threshold was crossed
     members: list[str]
+
+    def open_at(self, at: datetime, policy: ProxyPolicy) -> bool:
+        return at <= self.opened_at + policy.incident_lifetime
 
 
 @dataclass
 class ProxyDetector:
-    """Sliding windows per (region, fault category) and the incidents they opened.
+    """Recent reports per fault (region|category) and the incidents they opened.
 
-    Serialisable, so the windows survive a restart; idempotent per member case.
+    Serialisable, so the windows survive a restart; idempotent per member case (a redelivered
+    report is neither counted twice nor linked twice).
     """
 
     recent: dict[str, list[tuple[str, datetime]]] = field(default_factory=dict)
     incidents: dict[str, Incident] = field(default_factory=dict)
 
-    def observe(self, case_id: str, region: str, category: str, received_at: datetime,
+    def observe(self, case_id: str, region: str, category: str, reported_at: datetime,
                 policy: ProxyPolicy) -> ProxyRaised | ProxyJoined | None:
+        """One new case: counted towards its fault's window, or joined to the fault's open incident."""
         if category not in policy.categories or not region:
             return None
-        fault = f"{region}|{category}"
-        incident = self.incidents.get(fault)
-        if incident is not None and received_at - incident.opened_at <= policy.incident_lifetime:
+        fault = _fault(region, category)
+        incident = self._live_incident(fault, reported_at, policy)
+        if incident is not None:
             if case_id in incident.members:
                 return None
             incident.members.append(case_id)
             return ProxyJoined(incident.proxy_case_id, case_id)
-        window = [(member, at) for member, at in self.recent.get(fault, [])
-                  if received_at - at <= policy.window and member != case_id]
-        window.append((case_id, received_at))
-        self.recent[fault] = window
-        if len(window) < policy.threshold:
+        window = self.recent.setdefault(fault, [])
+        if any(member == case_id for member, _ in window):
             return None
-        members = [member for member, _ in sorted(window, key=lambda item: (item[1], item[0]))]
-        proxy_id = "PROXY-" + uuid.uuid5(_PROXY_NAMESPACE, f"{fault}|{members[0]}").hex[:18].upper()
-        self.incidents[fault] = Incident(proxy_id, received_at, members)
-        self.recent[fault] = []
-        return ProxyRaised(proxy_id, region, category, tuple(members))
+        window.append((case_id, reported_at))
+        window.sort(key=lambda item: (item[1], item[0]))
+        # older than this, a report can only share a window with reports later than the tolerance
+        horizon = window[-1][1] - policy.window - policy.late_tolerance
+        window[:] = [item for item in window if item[1] >= horizon]
+        if _densest(window, policy.window) < policy.threshold:
+            return None
+        members = [member for member, _ in window]  # the whole recent burst, late ones included
+        incident = Incident(proxy_case_id_for(region, category, members[0]), region, category,
+                            window[-1][1], members)
+        self.incidents[fault] = incident
+        del self.recent[fault]
+        return ProxyRaised(incident.proxy_case_id, region, category, tuple(members), window[0][1])
 
-    def close(self, proxy_case_id: str) -> None:
-        self.incidents = {fault: incident for fault, incident in self.incidents.items()
-                          if incident.proxy_case_id != proxy_case_id}
+    def incident_for(self, region: str, category: str, at: datetime, policy: ProxyPolicy) -> str | None:
+        """The open proxy case for a fault, e.g. for a public-opinion post to join."""
+        incident = self.incidents.get(_fault(region, category))
+        return incident.proxy_case_id if incident is not None and incident.open_at(at, policy) else None
+
+    def close(self, proxy_case_id: str) -> Incident | None:
+        """Explicit close (the fault is repaired); None if no such incident is open (already closed)."""
+        for fault, incident in list(self.incidents.items()):
+            if incident.proxy_case_id == proxy_case_id:
+                return self.incidents.pop(fault)
+        return None
+
+    def expire(self, now: datetime, policy: ProxyPolicy) -> list[Incident]:
+        """Drop incidents past their lifetime (a periodic sweep; observe also expires its own fault)."""
+        expired = [fault for fault, incident in self.incidents.items() if not incident.open_at(now, policy)]
+        return [self.incidents.pop(fault) for fault in expired]
+
+    def _live_incident(self, fault: str, at: datetime, policy: ProxyPolicy) -> Incident | None:
+        incident = self.incidents.get(fault)
+        if incident is not None and not incident.open_at(at, policy):
+            if at > incident.opened_at + policy.incident_lifetime:
+                del self.incidents[fault]
+            return None
+        return incident
 
     def to_dict(self) -> dict[str, Any]:
         return {"recent": {fault: [[member, at] for member, at in items] for fault, items in self.recent.items()},
-                "incidents": {fault: {"proxy_case_id": i.proxy_case_id, "opened_at": i.opened_at, "members": i.members}
+                "incidents": {fault: {"proxy_case_id": i.proxy_case_id, "region": i.region, "category": i.category,
+                                      "opened_at": i.opened_at, "members": list(i.members)}
                               for fault, i in self.incidents.items()}}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> ProxyDetector:
         data = data or {}
-        return cls(recent={fault: [(member, at) for member, at in items] for fault, items in data.get("recent", {}).items()},
-                   incidents={fault: Incident(**value) for fault, value in data.get("incidents", {}).items()})
+        return cls(recent={fault: [(member, at) for member, at in items]
+                           for fault, items in data.get("recent", {}).items()},
+                   incidents={fault: Incident(**{**value, "members": list(value["members"])})
+                              for fault, value in data.get("incidents", {}).items()})
+
+
+def _fault(region: str, category: str) -> str:
+    return f"{region}|{category}"
+
+
+def _densest(window: list[tuple[str, datetime]], width: timedelta) -> int:
+    """Most reports inside any span of ``width`` (both ends included); the list is sorted by time."""
+    best, start = 0, 0
+    for end, (_, at) in enumerate(window):
+        while at - window[start][1] > width:
+            start += 1
+        best = max(best, end - start + 1)
+    return best

@@ -1,1 +1,1 @@
-"""Pure rules: no Kafka, MongoDB or gRPC imports."""
+"""Pure rules of closed-loop verification (闭环验证) and the audit chain: no Kafka, MongoDB or gRPC imports."""
