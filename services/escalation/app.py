@@ -18,13 +18,37 @@ def build(context: ServiceContext) -> ServiceParts:
     policy = load_policy(context.policy.child("escalation"))
     store.ensure_indexes(context.database)
     servicer = EscalationServicer(context.database, policy, context.commands, context.clock)
-    firing = DeadlineFiring(context.database, policy)
+    firing = DeadlineFiring(context.database, policy, context.telemetry.meter)
+    _supervision_metrics(context)
     return ServiceParts(
         handler=EscalationHandler(context.database, policy),
         register_grpc=lambda server: escalation_service_pb2_grpc.add_EscalationServiceServicer_to_server(servicer, server),
         grpc_service_names=[escalation_service_pb2.DESCRIPTOR.services_by_name["EscalationService"].full_name],
         jobs=[(TICK_SECONDS, firing.fire_due_deadlines)],
     )
+
+
+def _supervision_metrics(context: ServiceContext) -> None:
+    """Gauges read on each scrape: open clocks and the timely-handling rate of the last 24 hours."""
+    from datetime import timedelta
+
+    from opentelemetry.metrics import Observation
+
+    database, meter = context.database, context.telemetry.meter
+
+    def open_deadlines(options):
+        return [Observation(database[store.DEADLINES].count_documents({"state": {"$in": store.LIVE_STATES}}))]
+
+    def timely_rate(options):
+        since = context.clock.now() - timedelta(hours=24)
+        resolved = database[store.CASES].count_documents({"resolved_at": {"$gte": since}})
+        timely = database[store.CASES].count_documents({"resolved_at": {"$gte": since}, "state.timely": True})
+        return [Observation(timely / resolved)] if resolved else []
+
+    meter.create_observable_gauge("complaints_open_deadlines", callbacks=[open_deadlines],
+                                  description="deadlines running or paused")
+    meter.create_observable_gauge("complaints_timely_handling_rate", callbacks=[timely_rate],
+                                  description="cases answered within the case-reply time, last 24 h (target 0.98)")
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from complaints.v1 import case_events_pb2
 from complaint_platform.envelope import event_id_for, wrap
 from complaint_platform.handling import Outgoing
 from complaint_platform.mongo import UnitOfWork, stage
@@ -25,9 +26,11 @@ BATCH = 1000
 
 
 class DeadlineFiring:
-    def __init__(self, database: Any, policy: EscalationPolicy) -> None:
+    def __init__(self, database: Any, policy: EscalationPolicy, meter=None) -> None:
         self._database = database
         self._policy = policy
+        self._breaches = meter.create_counter("complaints_deadline_breaches", description="deadlines breached, by kind") if meter else None
+        self._escalations = meter.create_counter("complaints_escalations", description="case escalations, by level") if meter else None
 
     def fire_due_deadlines(self, now: datetime) -> list[Outgoing]:
         due = list(self._database[store.DEADLINES].find({"next_fire_at": {"$lte": now}})
@@ -51,4 +54,19 @@ class DeadlineFiring:
             store.save_case(unit, case)
         stage(unit, produced, now)
         unit.commit()
+        self._count(produced)
         return produced
+
+    def _count(self, produced: list[Outgoing]) -> None:
+        if self._breaches is None:
+            return
+        from complaints.v1 import envelope_pb2
+
+        for item in produced:
+            if item.event_type.endswith("DeadlineBreached") or item.event_type.endswith("CaseEscalated"):
+                envelope = envelope_pb2.Envelope()
+                envelope.ParseFromString(item.value)
+                if envelope.HasField("deadline_breached"):
+                    self._breaches.add(1, {"kind": case_events_pb2.DeadlineKind.Name(envelope.deadline_breached.kind)})
+                else:
+                    self._escalations.add(1, {"level": str(envelope.case_escalated.level)})

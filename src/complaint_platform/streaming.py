@@ -57,7 +57,11 @@ class EventProcessor:
         self._processed = meter.create_counter("complaints_events_processed", description="events handled, by topic")
         self._failed = meter.create_counter("complaints_events_failed", description="handler failures, by topic")
         self._dead = meter.create_counter("complaints_events_deadlettered", description="events sent to the dead-letter topic")
-        self._published = meter.create_counter("complaints_events_published", description="events published, by topic")
+        self._published = meter.create_counter("complaints_events_published",
+                                               description="events published, by topic and event type")
+        self._lag: dict[tuple[str, int], int] = {}
+        meter.create_observable_gauge("complaints_consumer_lag", callbacks=[self._observe_lag],
+                                      description="records behind the partition's high watermark, per partition")
 
     async def run(self, topics: Sequence[str], jobs: Sequence[tuple[float, Job, Callable[[list[str]], None]]],
                   stopping: asyncio.Event) -> None:
@@ -79,6 +83,10 @@ class EventProcessor:
                     continue
                 await self.process(records)
                 offsets = {partition: items[-1].offset + 1 for partition, items in batches.items()}
+                for partition, position in offsets.items():
+                    highwater = consumer.highwater(partition)
+                    if highwater is not None:
+                        self._lag[(partition.topic, partition.partition)] = max(highwater - position, 0)
                 try:
                     await consumer.commit(offsets)
                 except CommitFailedError as error:
@@ -92,6 +100,12 @@ class EventProcessor:
             await consumer.stop()
             await self._producer.stop()
             self._executor.shutdown(wait=True)
+
+    def _observe_lag(self, options):
+        from opentelemetry.metrics import Observation
+
+        return [Observation(lag, {"topic": topic, "partition": partition})
+                for (topic, partition), lag in sorted(self._lag.items())]
 
     async def _every(self, interval: float, job: Job, published, stopping: asyncio.Event) -> None:
         while not stopping.is_set():
@@ -203,7 +217,7 @@ class EventProcessor:
             else:
                 headers = inject_trace(headers)
             futures.append(await self._producer.send(item.topic, item.value, key=item.key.encode(), headers=headers))
-            self._published.add(1, {"topic": item.topic})
+            self._published.add(1, {"topic": item.topic, "event_type": item.event_type.rsplit(".", 1)[-1]})
         for future in futures:
             await future
 
