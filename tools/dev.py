@@ -1,7 +1,8 @@
 """``make dev``: the whole system on one machine, and a complaint travelling through it.
 
 Ports come from KAFKA_PORT, MONGODB_PORT, S3_PORT, <SERVICE>_GRPC_PORT and
-<SERVICE>_METRICS_PORT; data stays in .dev/ across restarts. SIMULATE=1 also
+<SERVICE>_METRICS_PORT; the database keeps its data in .dev/ across restarts
+(the broker's log too with DURABLE_BROKER=1, at a large latency cost). SIMULATE=1 also
 plays the other systems (channels, departments, callback centre) at
 SIMULATE_RATE complaints per second. Ctrl-C stops everything.
 """
@@ -45,18 +46,26 @@ def done(started: float) -> None:
 
 
 def main() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # the follower's reconnect noise at shutdown
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     data = ROOT / ".dev"
+    durable_broker = os.environ.get("DURABLE_BROKER") == "1"
     stack = EmbeddedStack(ports_from_env(), data_dir=data, durable=True, log_dir=data / "logs",
+                          durable_broker=durable_broker,
                           extra_env={"LOG_FORMAT": "json", "OTEL_SPANS_FILE": str(data / "spans.jsonl")})
     print("complaint workflow: embedded stack (Ctrl-C stops everything)")
     try:
         stack.check_ports()
         started = step(f"SecantusDB (MongoDB wire) on 127.0.0.1:{stack.ports.mongodb}, data in .dev/mongodb")
-        stack._start_database()
+        stack.start_database()
         done(started)
-        started = step(f"Tansu (Kafka protocol) on 127.0.0.1:{stack.ports.kafka}, log on local S3 .dev/s3")
-        stack._start_broker()
+        where = "log on local S3 in .dev/s3 (slow: see README)" if durable_broker else "log in memory (DURABLE_BROKER=1 keeps it)"
+        started = step(f"Tansu (Kafka protocol) on 127.0.0.1:{stack.ports.kafka}, {where}")
+        stack.start_broker()
         done(started)
         started = step("topics")
         created = stack.create_topics()
@@ -67,11 +76,11 @@ def main() -> None:
             stack.wait_healthy(name)
             done(started)
         print_endpoints(stack)
-        demo(stack)
+        shown = demo(stack)
         if os.environ.get("SIMULATE") == "1":
             simulate(stack, float(os.environ.get("SIMULATE_RATE", "5")))
         else:
-            follow(stack)
+            follow(stack, shown)
     except StackError as error:
         print(f"\nerror: {error}", file=sys.stderr)
         raise SystemExit(1) from None
@@ -92,7 +101,7 @@ def print_endpoints(stack: EmbeddedStack) -> None:
     print(f"  try        grpcurl -plaintext 127.0.0.1:{stack.ports.grpc['intake']} list\n")
 
 
-def demo(stack: EmbeddedStack) -> None:
+def demo(stack: EmbeddedStack) -> set[str]:
     """Publish one complaint as a hotline system would, and show every hop it takes."""
     tail = EventTail(stack.kafka_bootstrap)
     publisher = Publisher(stack.kafka_bootstrap)
@@ -101,8 +110,10 @@ def demo(stack: EmbeddedStack) -> None:
     print(f"demo: hotline publishes complaint {complaint.submission_id} on {COMPLAINTS_SUBMITTED}")
     publisher.publish(COMPLAINTS_SUBMITTED, complaint, key=complaint.customer.id)
     publisher.flush()
-    started, case_id = time.monotonic(), ""
+    started, case_id, shown = time.monotonic(), "", set()
     for event in tail.events(timeout_s=90):
+        if event.envelope is not None:
+            shown.add(event.envelope.event_id)
         if case_id == "" and event.name == "CaseRegistered" and event.payload.submission_id == complaint.submission_id:
             case_id = event.case_id
         if not case_id or event.case_id != case_id:
@@ -124,15 +135,24 @@ def demo(stack: EmbeddedStack) -> None:
         print("demo: the complaint did not finish its journey in 90s; see .dev/logs/")
     tail.close()
     publisher.close()
+    return shown
 
 
-def follow(stack: EmbeddedStack) -> None:
+def follow(stack: EmbeddedStack, shown: set[str]) -> None:
     print("following every event (set SIMULATE=1 for live traffic) ...")
     tail = EventTail(stack.kafka_bootstrap)
-    while True:
-        for event in tail.poll(0.5):
-            print(f"  {describe(event)}", flush=True)
-        check_alive(stack)
+    try:
+        while True:
+            for event in tail.poll(0.5):
+                # redelivered events carry the same id; show each once
+                if event.envelope is not None and event.envelope.event_id in shown:
+                    continue
+                if event.envelope is not None:
+                    shown.add(event.envelope.event_id)
+                print(f"  {describe(event)}", flush=True)
+            check_alive(stack)
+    finally:
+        tail.close()
 
 
 def simulate(stack: EmbeddedStack, rate: float) -> None:
@@ -144,6 +164,14 @@ def simulate(stack: EmbeddedStack, rate: float) -> None:
     counts: Counter[str] = Counter()
     pending: list[tuple[float, str, object]] = []
     next_send, next_status = time.monotonic(), time.monotonic() + 5
+    try:
+        _simulate_loop(stack, rate, rng, tail, publisher, counts, pending, next_send, next_status)
+    finally:
+        tail.close()
+        publisher.close()
+
+
+def _simulate_loop(stack, rate, rng, tail, publisher, counts, pending, next_send, next_status) -> None:
     while True:
         now = time.monotonic()
         while next_send <= now:

