@@ -23,7 +23,6 @@ ENV PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     HOME=/tmp \
-    F_DATADIR=/tmp/faust \
     POLICY_FILE=/etc/complaints/policy.yaml \
     GRPC_HOST=0.0.0.0 \
     LOG_FORMAT=json

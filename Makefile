@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup dev test test-unit test-integration proto proto-check proto-snapshot k8s-check bench test-faults clean
+.PHONY: setup dev test test-unit test-integration proto proto-check proto-snapshot k8s-check clean
 
 setup: $(INSTALLED)
 
@@ -49,8 +49,6 @@ proto-snapshot: setup
 k8s-check: setup
 	@$(PY) -m tools.k8s_check
 
-bench: setup
-	@$(PY) -m tools.bench
 
 clean:
 	rm -rf $(VENV) .dev build *.egg-info

@@ -1,7 +1,8 @@
 """OpenTelemetry wiring: one tracer per service, context in Kafka headers, JSON logs.
 
-Faust has no consumer-side instrumentation, so consumer spans are started by
-hand from the W3C ``traceparent`` header; producers inject it the same way.
+Consumer spans are started by hand from the W3C ``traceparent`` header (the
+Kafka clients have no consumer-side instrumentation that fits batch handling);
+producers inject it the same way.
 One complaint is therefore one trace across all four services.
 """
 
@@ -174,7 +175,7 @@ def configure_logging(settings: Settings, stream=None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)
-    for noisy in ("aiokafka", "faust", "mode", "kafka", "pymongo", "jieba"):
+    for noisy in ("aiokafka", "kafka", "pymongo", "jieba"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 
