@@ -13,9 +13,10 @@ def wait_for(tail: EventTail, predicate: Callable[[SeenEvent], bool], timeout_s:
     """Return the first event matching ``predicate``; every event read is kept in ``seen``."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        for event in tail.poll(0.2):
-            if seen is not None:
-                seen.append(event)
+        batch = tail.poll(0.2)
+        if seen is not None:
+            seen.extend(batch)  # the whole batch: events after the match belong to later checks
+        for event in batch:
             if predicate(event):
                 return event
     names = sorted({event.name for event in seen or []})
@@ -30,11 +31,10 @@ def collect_case(tail: EventTail, case_id: str, until: Callable[[list[SeenEvent]
     while not until(mine):
         if time.monotonic() > deadline:
             raise AssertionError(f"case {case_id}: got only {[event.name for event in mine]} in {timeout_s}s")
-        for event in tail.poll(0.2):
-            if seen is not None:
-                seen.append(event)
-            if event.case_id == case_id:
-                mine.append(event)
+        batch = tail.poll(0.2)
+        if seen is not None:
+            seen.extend(batch)
+        mine.extend(event for event in batch if event.case_id == case_id)
     return mine
 
 

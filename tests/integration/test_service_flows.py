@@ -1,0 +1,196 @@
+"""Service behaviour through the real stack: feedback twice and out of order, a deadline that
+falls due while escalation is down, and the full closed loop with a moved clock and a tampered
+audit entry. Tests that move the clock run last (the clock is shared by the services)."""
+
+from __future__ import annotations
+
+import random
+import signal
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import grpc
+import pymongo
+import pytest
+
+from complaints.v1 import (
+    case_events_pb2,
+    common_pb2,
+    inbound_pb2,
+    intake_service_pb2,
+    intake_service_pb2_grpc,
+    verification_service_pb2,
+    verification_service_pb2_grpc,
+)
+from complaint_platform.envelope import to_timestamp
+from complaint_platform.topics import CALLBACK_RESULTS, CAPA_REPORTS, COMPLAINTS_SUBMITTED, WORKORDER_FEEDBACK
+from helpers import collect_case, names, wait_for
+from tools.eventlog import EventTail, Publisher
+from tools.traffic import callback, department_feedback, sample_complaint
+
+F = inbound_pb2
+
+
+@pytest.fixture()
+def tail(stack):
+    follower = EventTail(stack.kafka_bootstrap)
+    yield follower
+    follower.close()
+
+
+@pytest.fixture()
+def publisher(stack):
+    producer = Publisher(stack.kafka_bootstrap)
+    yield producer
+    producer.close()
+
+
+def move_clock(stack, delta: timedelta) -> None:
+    offset = float(stack.clock_file.read_text() or 0) + delta.total_seconds()
+    stack.clock_file.write_text(str(offset))
+
+
+def open_case(tail, publisher, summary: str, seen: list):
+    complaint = sample_complaint(random.Random(), channel=common_pb2.CHANNEL_HOTLINE, summary=summary,
+                                 customer_id=f"C-{uuid.uuid4().hex[:10]}")
+    publisher.publish(COMPLAINTS_SUBMITTED, complaint, key=complaint.customer.id)
+    publisher.flush()
+    registered = wait_for(tail, lambda e: e.name == "CaseRegistered"
+                          and e.payload.submission_id == complaint.submission_id, seen=seen)
+    events = collect_case(tail, registered.case_id, lambda got: "WorkOrderDispatched" in names(got), seen=seen)
+    order = next(e.payload for e in events if e.name == "WorkOrderDispatched")
+    return complaint, registered.case_id, order
+
+
+def feedback(publisher, case_id, order, kind, text, feedback_id=None):
+    publisher.publish(WORKORDER_FEEDBACK, department_feedback(case_id, order.work_order_id, order.department, kind,
+                                                              text, feedback_id=feedback_id), key=case_id)
+    publisher.flush()
+
+
+def test_feedback_twice_and_out_of_order_and_for_unknown_orders(stack, tail, publisher):
+    seen: list = []
+    _, case_id, order = open_case(tail, publisher, "这个月话费乱扣费，多扣了五十元", seen)
+    # REPLIED arrives before ACCEPTED, and twice with the same feedback id
+    feedback(publisher, case_id, order, F.FEEDBACK_KIND_REPLIED, "已退还多扣费用", feedback_id="FB-dup-1")
+    feedback(publisher, case_id, order, F.FEEDBACK_KIND_REPLIED, "已退还多扣费用", feedback_id="FB-dup-1")
+    feedback(publisher, case_id, order, F.FEEDBACK_KIND_ACCEPTED, "已受理")
+    unknown = department_feedback(case_id, f"{case_id}-WO99", order.department, F.FEEDBACK_KIND_ACCEPTED, "")
+    publisher.publish(WORKORDER_FEEDBACK, unknown, key=case_id)
+    publisher.flush()
+    letter = wait_for(tail, lambda e: e.dead_letter is not None
+                      and e.dead_letter.original_value == unknown.SerializeToString(), seen=seen)
+    assert "unknown work order" in letter.dead_letter.reason
+    time.sleep(1.0)
+    seen.extend(tail.poll(0.5))
+    mine = [e for e in seen if e.case_id == case_id]
+    replied_ids = {e.envelope.event_id for e in mine if e.name == "WorkOrderReplied"}
+    accepted_ids = {e.envelope.event_id for e in mine if e.name == "WorkOrderAccepted"}
+    assert len(replied_ids) == 1, "the same feedback twice must reply once"
+    assert len(accepted_ids) == 1, "a late ACCEPTED after REPLIED changes nothing"
+    assert "CaseResolved" not in names(mine), "no customer reply yet: not resolved"
+
+
+def test_deadline_due_while_escalation_is_down_fires_once(stack, tail, publisher):
+    seen: list = []
+    _, case_id, order = open_case(tail, publisher, "家里手机信号差，经常打不通电话", seen)
+    events = collect_case(tail, case_id, lambda got: sum(e.name == "DeadlineSet" for e in got) >= 3, seen=seen)
+    accept = next(e.payload for e in events if e.name == "DeadlineSet"
+                  and e.payload.kind == case_events_pb2.DEADLINE_KIND_WORK_ORDER_ACCEPT)
+    assert stack.stop_service("escalation", signal.SIGTERM) == 0
+    move_clock(stack, timedelta(minutes=90))  # past the 1 h accept deadline, before level 2 (breach + 2 h)
+    stack.start_service("escalation")
+    stack.wait_healthy("escalation")
+    breach = wait_for(tail, lambda e: e.name == "DeadlineBreached" and e.payload.deadline_id == accept.deadline_id,
+                      seen=seen)
+    assert breach.payload.subject_id == order.work_order_id
+    collect_case(tail, case_id, lambda got: "CaseEscalated" in names(got), seen=seen)
+    time.sleep(2.0)
+    seen.extend(tail.poll(0.5))
+    breaches = {e.envelope.event_id for e in seen if e.name == "DeadlineBreached"
+                and e.payload.deadline_id == accept.deadline_id}
+    escalations = [e.payload for e in seen if e.name == "CaseEscalated" and e.case_id == case_id]
+    assert len(breaches) == 1
+    assert {e.level for e in escalations} == {1} and escalations[0].role == "shift_leader"
+    stub = intake_service_pb2_grpc.IntakeServiceStub(grpc.insecure_channel(f"127.0.0.1:{stack.ports.grpc['intake']}"))
+    deadline = time.monotonic() + 10
+    while True:
+        view = stub.GetCase(intake_service_pb2.GetCaseRequest(case_id=case_id), timeout=5).case
+        if (view.overdue and view.escalation_level == 1) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert view.overdue and view.escalation_level == 1
+
+
+def capa(publisher, case_id, kind, **fields):
+    report = inbound_pb2.CapaReport(report_id=f"R-{uuid.uuid4().hex[:12]}", case_id=case_id, kind=kind,
+                                    reported_by="quality-team", **fields)
+    report.reported_at.CopyFrom(to_timestamp(datetime.now(timezone.utc)))
+    publisher.publish(CAPA_REPORTS, report, key=case_id)
+    publisher.flush()
+
+
+def test_closed_loop_reopen_then_close_after_the_window_and_a_tamper_evident_audit(stack, tail, publisher):
+    seen: list = []
+    _, case_id, order = open_case(tail, publisher, "宽带断网两天了，报修后一直没人上门", seen)
+    feedback(publisher, case_id, order, F.FEEDBACK_KIND_REPLIED, "更换光猫")
+    feedback(publisher, case_id, order, F.FEEDBACK_KIND_CUSTOMER_REPLIED, "已告知客户")
+    collect_case(tail, case_id, lambda got: "VerificationOpened" in names(got), seen=seen)
+
+    due = to_timestamp(datetime.now(timezone.utc) + timedelta(days=7))
+    capa(publisher, case_id, F.CAPA_KIND_RESPONSIBILITY, responsible_unit="guangzhou-broadband-ops",
+         root_cause_class="faulty_modem_batch", company_at_fault=common_pb2.COMPANY_FAULT_YES)
+    capa(publisher, case_id, F.CAPA_KIND_CORRECTIVE_ACTION,
+         action=inbound_pb2.CapaAction(action_id="CA-1", owner="guangzhou-broadband-ops", due_at=due,
+                                       description="replace the modem batch"))
+    capa(publisher, case_id, F.CAPA_KIND_ACTION_COMPLETED,
+         action=inbound_pb2.CapaAction(action_id="CA-1", evidence="work order 88 closed, line tested"))
+    capa(publisher, case_id, F.CAPA_KIND_ACTION_VERIFIED, action=inbound_pb2.CapaAction(action_id="CA-1"))
+    collect_case(tail, case_id, lambda got: "ActionVerified" in names(got), seen=seen)
+
+    # the customer is not satisfied: the case goes back to its owner, with new work
+    publisher.publish(CALLBACK_RESULTS, callback(case_id, F.CALLBACK_OUTCOME_UNSATISFIED, "还是经常断网"), key=case_id)
+    publisher.flush()
+    events = collect_case(tail, case_id, lambda got: [e.name for e in got].count("WorkOrderDispatched") >= 2,
+                          seen=seen)
+    assert "CaseReopened" in names(events)
+    second = [e.payload for e in events if e.name == "WorkOrderDispatched"][-1]
+    assert second.department == order.department  # back to the department that replied last
+    feedback(publisher, case_id, second, F.FEEDBACK_KIND_REPLIED, "更换入户光纤")
+    feedback(publisher, case_id, second, F.FEEDBACK_KIND_CUSTOMER_REPLIED, "已回访确认")
+    collect_case(tail, case_id, lambda got: names(got).count("VerificationOpened") >= 2, seen=seen)
+    publisher.publish(CALLBACK_RESULTS, callback(case_id, F.CALLBACK_OUTCOME_SATISFIED), key=case_id)
+    publisher.flush()
+
+    records = verification_service_pb2_grpc.VerificationServiceStub(
+        grpc.insecure_channel(f"127.0.0.1:{stack.ports.grpc['verification']}"))
+    deadline = time.monotonic() + 15
+    while True:
+        record = records.GetRecord(verification_service_pb2.GetRecordRequest(case_id=case_id), timeout=5).record
+        if (len(record.blockers) == 1 and "window" in record.blockers[0]) or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert list(record.blockers) and all("window" in b or "late reports" in b for b in record.blockers), record.blockers
+
+    move_clock(stack, timedelta(days=31, hours=2))   # the recurrence window and its grace pass
+    closed = collect_case(tail, case_id, lambda got: "CaseClosed" in names(got), seen=seen, timeout_s=60)
+    assert names(closed).count("CaseClosed") >= 1
+    record = records.GetRecord(verification_service_pb2.GetRecordRequest(case_id=case_id), timeout=5).record
+    assert record.result == verification_service_pb2.VERIFICATION_RESULT_CLOSED
+    assert record.management_closed_at.seconds > record.customer_closed_at.seconds
+
+    chain = records.VerifyChain(verification_service_pb2.VerifyChainRequest(), timeout=10)
+    assert chain.ok and chain.checked > 5
+    audit = pymongo.MongoClient(stack.mongodb_uri)["complaints_verification"]["audit_chain"]
+    victim = audit.find_one({"case_id": case_id}, sort=[("_id", 1)])
+    try:
+        audit.update_one({"_id": victim["_id"]}, {"$set": {"payload.tampered": True}})
+        broken = records.VerifyChain(verification_service_pb2.VerifyChainRequest(), timeout=10)
+        assert not broken.ok and broken.first_broken_seq == victim["_id"]
+        audit.delete_one({"_id": victim["_id"]})
+        gap = records.VerifyChain(verification_service_pb2.VerifyChainRequest(), timeout=10)
+        assert not gap.ok and gap.first_broken_seq == victim["_id"]
+    finally:
+        audit.replace_one({"_id": victim["_id"]}, victim, upsert=True)
+    assert records.VerifyChain(verification_service_pb2.VerifyChainRequest(), timeout=10).ok
