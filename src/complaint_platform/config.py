@@ -56,6 +56,9 @@ class Settings:
     traces_exporter: tuple[str, ...] = ()
     metrics_exporter: str = "prometheus"
     clock_file: str = ""
+    grpc_tls_cert_file: str = ""
+    grpc_tls_key_file: str = ""
+    grpc_tls_client_ca_file: str = ""   # set: clients must present a certificate (mutual TLS)
 
 
 def load_settings(service: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -92,6 +95,9 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         otel_service_name=env.get("OTEL_SERVICE_NAME", f"complaints-{service}"),
         traces_exporter=_exporters(env.get("OTEL_TRACES_EXPORTER", "none")),
         clock_file=env.get("COMPLAINTS_CLOCK_FILE", ""),
+        grpc_tls_cert_file=env.get("GRPC_TLS_CERT_FILE", ""),
+        grpc_tls_key_file=env.get("GRPC_TLS_KEY_FILE", ""),
+        grpc_tls_client_ca_file=env.get("GRPC_TLS_CLIENT_CA_FILE", ""),
         metrics_exporter=_choice(env, "OTEL_METRICS_EXPORTER", "PROMETHEUS", ("PROMETHEUS", "NONE")).lower(),
     )
 

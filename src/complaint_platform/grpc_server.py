@@ -62,12 +62,34 @@ class _TracingInterceptor(grpc.ServerInterceptor):
             response_serializer=handler.response_serializer)
 
 
+def tls_credentials(cert_file: str, key_file: str, client_ca_file: str = "") -> grpc.ServerCredentials | None:
+    """TLS when a certificate is configured; mutual TLS when a client CA is too."""
+    if not cert_file and not key_file:
+        return None
+    if not (cert_file and key_file):
+        raise ValueError("GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE must be set together")
+    chain = [(_read(key_file, "GRPC_TLS_KEY_FILE"), _read(cert_file, "GRPC_TLS_CERT_FILE"))]
+    if client_ca_file:
+        return grpc.ssl_server_credentials(chain, root_certificates=_read(client_ca_file, "GRPC_TLS_CLIENT_CA_FILE"),
+                                           require_client_auth=True)
+    return grpc.ssl_server_credentials(chain)
+
+
+def _read(path: str, variable: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise ValueError(f"{variable}: cannot read {path} ({error.strerror})") from None
+
+
 class GrpcServer:
     """Owns the server; ``stop`` drains in-flight calls for up to ``grace`` seconds."""
 
     def __init__(self, host: str, port: int, tracer: Tracer, service_names: list[str],
                  register: Callable[[grpc.Server], None],
-                 interceptors: list[grpc.ServerInterceptor] | None = None) -> None:
+                 interceptors: list[grpc.ServerInterceptor] | None = None,
+                 credentials: grpc.ServerCredentials | None = None) -> None:
         check_port_free(host, port, "GRPC_PORT")
         self.server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="grpc"),
@@ -81,7 +103,9 @@ class GrpcServer:
         reflection.enable_server_reflection(
             [*service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)
         self._service_names = service_names
-        self.port = self.server.add_insecure_port(f"{host}:{port}")
+        address = f"{host}:{port}"
+        self.port = (self.server.add_secure_port(address, credentials) if credentials is not None
+                     else self.server.add_insecure_port(address))
 
     def start(self) -> None:
         self.server.start()

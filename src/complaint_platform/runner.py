@@ -21,7 +21,8 @@ import grpc
 
 from .clock import Clock, clock_from
 from .config import ConfigError, Settings, load_settings
-from .grpc_server import GrpcServer, PortInUse
+from .access import AccessConfigError, AccessInterceptor, TokenBook
+from .grpc_server import GrpcServer, PortInUse, tls_credentials
 from .handling import BatchHandler, Outgoing
 from .kafka_admin import ensure_topics
 from .mongo import Outbox, connect, is_transient
@@ -96,9 +97,13 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
     jobs = [(interval, job, outbox.mark_published) for interval, job in parts.jobs]
     jobs.append((2.0, _relay(outbox), outbox.mark_published))
     try:
+        interceptors = ([AccessInterceptor(TokenBook.load(settings.grpc_auth_tokens_file))]
+                        if settings.grpc_auth_tokens_file else [])
+        credentials = tls_credentials(settings.grpc_tls_cert_file, settings.grpc_tls_key_file,
+                                      settings.grpc_tls_client_ca_file)
         server = GrpcServer(settings.grpc_host, settings.grpc_port, telemetry.tracer,
-                            parts.grpc_service_names, parts.register_grpc)
-    except PortInUse as error:
+                            parts.grpc_service_names, parts.register_grpc, interceptors, credentials)
+    except (PortInUse, AccessConfigError, ValueError) as error:
         print(f"{name}: {error}", file=sys.stderr)
         raise SystemExit(2) from None
     server.start()

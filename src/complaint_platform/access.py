@@ -1,0 +1,126 @@
+"""Bearer-token roles on gRPC: operators may do everything, auditors may only read,
+services may read and run commands on each other's behalf.
+
+Tokens come from a YAML file (GRPC_AUTH_TOKENS_FILE, a Secret in Kubernetes):
+
+    tokens:
+      - {token_sha256: "<hex digest>", role: auditor, name: audit-team}
+      - {token: "dev-only-plaintext", role: operator, name: local}
+
+Without the file, access control is off (the embedded stack on loopback).
+Health and reflection are always open, so probes and grpcurl keep working.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+
+ROLES = ("operator", "auditor", "service")
+OPEN_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
+# Methods that change something; every other method of the four services only reads.
+COMMANDS = frozenset({
+    "/complaints.v1.IntakeService/SplitSubmission",
+    "/complaints.v1.DispatchService/ReassignOwner",
+    "/complaints.v1.DispatchService/RequestConsult",
+    "/complaints.v1.DispatchService/RecordCustomerReply",
+    "/complaints.v1.EscalationService/MarkForSupervision",
+    "/complaints.v1.EscalationService/Urge",
+    "/complaints.v1.EscalationService/RecordShiftLeaderFinding",
+})
+
+
+class AccessConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Caller:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    code: grpc.StatusCode | None = None
+    message: str = ""
+
+
+def decide(method: str, caller: Caller | None) -> Decision:
+    """Pure: who may call what."""
+    if method.startswith(OPEN_PREFIXES):
+        return Decision(True)
+    if caller is None:
+        return Decision(False, grpc.StatusCode.UNAUTHENTICATED, "a bearer token is required")
+    if method in COMMANDS and caller.role == "auditor":
+        return Decision(False, grpc.StatusCode.PERMISSION_DENIED,
+                        f"role auditor may only read; {method.rsplit('/', 1)[-1]} changes data")
+    return Decision(True)
+
+
+class TokenBook:
+    """Token -> caller, comparing SHA-256 digests in constant time."""
+
+    def __init__(self, entries: list[tuple[str, Caller]]) -> None:
+        self._entries = entries
+
+    @classmethod
+    def load(cls, path: str | Path) -> TokenBook:
+        import yaml
+
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as error:
+            raise AccessConfigError(f"GRPC_AUTH_TOKENS_FILE {path}: cannot read ({error})") from None
+        entries = []
+        for index, item in enumerate(data.get("tokens") or []):
+            where = f"{path}: tokens[{index}]"
+            role = (item or {}).get("role")
+            if role not in ROLES:
+                raise AccessConfigError(f"{where}.role: expected one of {', '.join(ROLES)}, got {role!r}")
+            digest = item.get("token_sha256") or (
+                hashlib.sha256(str(item["token"]).encode()).hexdigest() if item.get("token") else "")
+            if len(digest) != 64:
+                raise AccessConfigError(f"{where}: give token_sha256 (64 hex digits) or token")
+            entries.append((digest.lower(), Caller(str(item.get("name") or role), role)))
+        if not entries:
+            raise AccessConfigError(f"{path}: no tokens; remove the file setting to turn access control off")
+        return cls(entries)
+
+    def caller(self, token: str) -> Caller | None:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        found = None
+        for known, caller in self._entries:
+            if hmac.compare_digest(known, digest):
+                found = caller
+        return found
+
+
+class AccessInterceptor(grpc.ServerInterceptor):
+    def __init__(self, book: TokenBook) -> None:
+        self._book = book
+
+    def intercept_service(self, continuation, handler_call_details):
+        metadata = dict(handler_call_details.invocation_metadata or ())
+        header = str(metadata.get("authorization", ""))
+        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        decision = decide(handler_call_details.method, self._book.caller(token) if token else None)
+        if decision.allowed:
+            return continuation(handler_call_details)
+        return _refusal(continuation(handler_call_details), decision)
+
+
+def _refusal(handler, decision: Decision):
+    def abort(request, context):
+        context.abort(decision.code, decision.message)
+
+    if handler is None:
+        return None
+    if handler.unary_stream is not None:
+        return grpc.unary_stream_rpc_method_handler(abort, handler.request_deserializer, handler.response_serializer)
+    return grpc.unary_unary_rpc_method_handler(abort, handler.request_deserializer, handler.response_serializer)
