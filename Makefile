@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup dev test test-unit test-integration proto proto-check proto-snapshot k8s-check clean
+.PHONY: setup dev test test-unit test-integration proto proto-check proto-snapshot k8s-check bench clean
 
 setup: $(INSTALLED)
 
@@ -52,3 +52,7 @@ k8s-check: setup
 
 clean:
 	rm -rf $(VENV) .dev build *.egg-info
+
+# Measures the embedded stack's limits and the pipeline; writes bench-results/bench.{json,png}.
+bench: setup
+	@$(PY) -m tools.bench

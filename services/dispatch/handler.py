@@ -46,21 +46,25 @@ class CaseStore:
 
     def load(self, case_ids: list[str]) -> dict[str, rules.DispatchCase]:
         found = self.database[_CASES].find({"_id": {"$in": case_ids}}, {"state": 1})
-        return {doc["_id"]: rules.DispatchCase.from_dict(doc["state"]) for doc in found}
+        cases = {doc["_id"]: rules.DispatchCase.from_dict(doc["state"]) for doc in found}
+        # what is already stored is replaced, the rest inserted (inserts are much cheaper)
+        self.stored_orders = {order.work_order_id for case in cases.values() for order in case.work_orders}
+        self.stored_cases = set(cases)
+        return cases
 
-    @staticmethod
-    def save(unit: UnitOfWork, case: rules.DispatchCase) -> None:
+    def save(self, unit: UnitOfWork, case: rules.DispatchCase) -> None:
         open_orders = case.open_orders()
-        unit.upsert(_CASES, {"_id": case.case_id, "owner": case.owner, "status": case.status,
-                             "priority": min((o.priority for o in case.work_orders), default=9),
-                             "open_work_orders": len(open_orders), "state": case.to_dict()})
+        unit.save(_CASES, {"_id": case.case_id, "owner": case.owner, "status": case.status,
+                           "priority": min((o.priority for o in case.work_orders), default=9),
+                           "open_work_orders": len(open_orders), "state": case.to_dict()},
+                  new=case.case_id not in self.stored_cases)
         for order in case.work_orders:
-            unit.upsert(_ORDERS, {
+            unit.save(_ORDERS, {
                 "_id": order.work_order_id, "case_id": case.case_id, "department": order.department,
                 "level": order.level, "kind": order.kind, "state": order.state, "priority": order.priority,
                 "due_sort": order.due_at or NO_DUE_TIME, "due_at": order.due_at,
                 "dispatched_at": order.created_at, "category": case.category, "region": case.region,
-                "resolution": order.resolution})
+                "resolution": order.resolution}, new=order.work_order_id not in self.stored_orders)
 
 
 def _fault(value: str) -> int:

@@ -31,6 +31,7 @@ class EscalationHandler(InboxHandler):
     def load(self, batch: list[Incoming]) -> None:
         case_ids = sorted({item.envelope.case_id for item in batch if item.envelope.case_id})
         self.cases = store.load_cases(self.database, case_ids)
+        self.stored_cases = set(self.cases)
         self.deadlines = store.load_live_deadlines(self.database, case_ids)
         self.new_deadlines: dict[str, Deadline] = {}
         self.changed_cases: set[str] = set()
@@ -158,7 +159,7 @@ class EscalationHandler(InboxHandler):
 
     def save(self, unit: UnitOfWork) -> None:
         for case_id in sorted(self.changed_cases):
-            store.save_case(unit, self.cases[case_id])
+            store.save_case(unit, self.cases[case_id], new=case_id not in self.stored_cases)
         for deadline_id, (deadline, version) in sorted(self.deadlines.items()):
             if deadline_id in self.new_deadlines:
                 store.save_deadline(unit, deadline, None)

@@ -35,8 +35,9 @@ def entry_view(case: SupervisedCase) -> pb.SupervisedCase:
 
 def bulletin_report(database: Any, policy: EscalationPolicy, period: str, at: datetime) -> dict:
     start, end = kpi.period_bounds(period, at, policy.timezone)
-    docs = database[store.CASES].find({"$or": [{"resolved_at": {"$gte": start, "$lt": end}},
-                                               {"opened_at": {"$gte": start, "$lt": end}}]})
+    found = {doc["_id"]: doc for field in ("resolved_at", "opened_at")
+             for doc in database[store.CASES].find({field: {"$gte": start, "$lt": end}})}
+    docs = [found[case_id] for case_id in sorted(found)]
     cards = {(doc["agent_id"], doc["month"]): doc.get("count", 0) for doc in database[store.YELLOW_CARDS].find(
         {"month": store.month_of(start)})}
     figures = []

@@ -25,6 +25,7 @@ def ensure_indexes(database: Any) -> None:
     database[CASES].create_index([("risk_score", -1)])
     database[CASES].create_index([("supervised_since", 1)])
     database[CASES].create_index([("resolved_at", 1)])
+    database[CASES].create_index([("opened_at", 1)])
     database[YELLOW_CARDS].create_index([("agent_id", 1), ("month", 1)])
 
 
@@ -47,15 +48,15 @@ def case_document(case: SupervisedCase) -> dict:
             "closed": case.closed, "overdue": bool(case.overdue_items), "state": state}
 
 
-def save_case(unit: UnitOfWork, case: SupervisedCase) -> None:
-    unit.upsert(CASES, case_document(case))
+def save_case(unit: UnitOfWork, case: SupervisedCase, new: bool = False) -> None:
+    unit.save(CASES, case_document(case), new=new)
 
 
 def save_deadline(unit: UnitOfWork, deadline: Deadline, version: int | None) -> None:
     """New clocks are inserted; known ones are compare-and-set on the version they were read at."""
     fields = {**deadline.to_dict(), "next_fire_at": deadline.next_fire_at()}
     if version is None:
-        unit.upsert(DEADLINES, {"_id": deadline.deadline_id, **fields, "version": 0})
+        unit.insert(DEADLINES, {"_id": deadline.deadline_id, **fields, "version": 0})
     else:
         unit.update_if_unchanged(DEADLINES, {"_id": deadline.deadline_id, "version": version},
                                  {"$set": {**fields, "version": version + 1}})
@@ -64,7 +65,7 @@ def save_deadline(unit: UnitOfWork, deadline: Deadline, version: int | None) -> 
 def record_timeline(unit: UnitOfWork, envelope: envelope_pb2.Envelope) -> None:
     if not envelope.case_id:
         return
-    unit.upsert(TIMELINE, {
+    unit.insert(TIMELINE, {
         "_id": envelope.event_id, "case_id": envelope.case_id, "event_type": envelope.event_type,
         "producer": envelope.producer, "occurred_at": from_timestamp(envelope.occurred_at),
         "json": json_format.MessageToJson(envelope, indent=None, preserving_proto_field_name=True)})

@@ -100,12 +100,14 @@ class IntakeHandler(InboxHandler):
                 keys.add(f"WEIBO:{payload.mention_id}")
             elif item.envelope.case_id:
                 case_ids.add(item.envelope.case_id)
-        query = {"$or": [{"customer_id": {"$in": sorted(customers)}, "status": {"$ne": "CLOSED"}},
-                         {"_id": {"$in": sorted(case_ids)}}]}
         self.cases: dict[str, CaseFile] = {}
         self.views: dict[str, dict] = {}
-        for doc in self.database[_CASES].find(query):
-            self._remember_case(doc)
+        # two indexed queries: the embedded database answers "$or" with a full scan
+        for query in ({"customer_id": {"$in": sorted(customers)}, "status": {"$ne": "CLOSED"}},
+                      {"_id": {"$in": sorted(case_ids)}}):
+            for doc in self.database[_CASES].find(query):
+                self._remember_case(doc)
+        self.stored: set[str] = set(self.cases)
         self.known = {doc["_id"]: doc["case_id"] for doc in self.database[_SUBMISSIONS].find(
             {"_id": {"$in": sorted(keys)}}, {"case_id": 1})}
         self.tiers = {doc["_id"]: doc.get("tier") for doc in self.database[
@@ -214,14 +216,16 @@ class IntakeHandler(InboxHandler):
             found = self.database[_CASES].find_one({"_id": case_id})
             if found:
                 self._remember_case(found)
+                self.stored.add(case_id)
         return self.cases.get(case_id)
 
     # saving ------------------------------------------------------------------
     def save(self, unit: UnitOfWork) -> None:
         for case_id in sorted(self.changed):
-            unit.upsert(_CASES, case_document(self.cases[case_id], self.views.get(case_id, {})))
+            unit.save(_CASES, case_document(self.cases[case_id], self.views.get(case_id, {})),
+                      new=case_id not in self.stored)
         for submission in self.new_submissions:
-            unit.upsert(_SUBMISSIONS, submission)
+            unit.insert(_SUBMISSIONS, submission)
         for opinion in self.opinions:
             unit.upsert(PublicOpinionItem._get_collection_name(), opinion)
         if self.irrelevant_mentions:

@@ -72,6 +72,7 @@ class VerificationHandler(InboxHandler):
     def load(self, batch: list[Incoming]) -> None:
         case_ids = sorted({item.envelope.case_id for item in batch if item.envelope.case_id})
         self.records = store.load_records(self.database, {"_id": {"$in": case_ids}})
+        self.stored = set(self.records)
         self.new_facts: list[dict] = []
         self.changed: set[str] = set()
         self.audit = store.AuditTrail(self.database)
@@ -109,10 +110,13 @@ class VerificationHandler(InboxHandler):
         watched = [{"customer_id": observed.customer_id, "category": observed.category}]
         if self._signature(observed):
             watched.append({"signature": self._signature(observed)})
-        candidates = store.load_records(self.database, {"status": {"$in": ["VERIFYING", "CLOSED"]}, "$or": watched})
+        candidates = {}
+        for same in watched:  # one indexed query each: the embedded database answers "$or" with a full scan
+            candidates.update(store.load_records(self.database, {"status": {"$in": ["VERIFYING", "CLOSED"]}, **same}))
         produced = []
         for case_id in sorted(candidates):
             record = self.records.setdefault(case_id, candidates[case_id])
+            self.stored.add(case_id)
             produced += self._changed(record, record.on_new_case_observed(observed, now))
         return produced
 
@@ -128,11 +132,11 @@ class VerificationHandler(InboxHandler):
                                                            dict(event.attributes)))
         if signature:
             same_class.append({"signature": signature})
+        found = {doc["_id"]: doc for same in same_class for doc in self.database[store.FACTS].find(
+            {**same, "registered_at": {"$gte": resolved.customer_closed_at}}) if doc["_id"] != event.case_id}
         later = [inputs.NewCaseObserved(f"fact:{doc['_id']}", doc["_id"], doc["customer_id"], doc["category"],
                                         doc["region"], doc["registered_at"], doc.get("attributes", {}))
-                 for doc in self.database[store.FACTS].find(
-                     {"registered_at": {"$gte": resolved.customer_closed_at}, "_id": {"$ne": event.case_id},
-                      "$or": same_class})]
+                 for _, doc in sorted(found.items())]
         return self._changed(record, record.on_case_resolved(resolved, self.policy, now, later))
 
     def _capa(self, event_id: str, report, now: datetime):
@@ -172,6 +176,7 @@ class VerificationHandler(InboxHandler):
                                                      "status": {"$ne": "CLOSED"}})
         for case_id, record in members.items():
             self.records.setdefault(case_id, record)
+            self.stored.add(case_id)
         outcome = whole_class([self.records[case_id] for case_id in members])
         return [item for case_id in sorted(outcome) for item in self._changed(self.records[case_id], outcome[case_id])]
 
@@ -196,7 +201,8 @@ class VerificationHandler(InboxHandler):
 
     def save(self, unit: UnitOfWork) -> None:
         for facts in self.new_facts:
-            unit.upsert(store.FACTS, facts)
+            unit.insert(store.FACTS, facts)
         for case_id in sorted(self.changed):
-            unit.upsert(store.RECORDS, store.record_document(self.records[case_id], self._now))
+            unit.save(store.RECORDS, store.record_document(self.records[case_id], self._now),
+                      new=case_id not in self.stored)
         self.audit.save(unit)

@@ -194,3 +194,13 @@ def test_closed_loop_reopen_then_close_after_the_window_and_a_tamper_evident_aud
     finally:
         audit.replace_one({"_id": victim["_id"]}, victim, upsert=True)
     assert records.VerifyChain(verification_service_pb2.VerifyChainRequest(), timeout=10).ok
+
+    # the auditors' command line against the running service
+    from services.verification import audit as audit_cli
+
+    target = f"127.0.0.1:{stack.ports.grpc['verification']}"
+    assert audit_cli.main(["verify", "--target", target]) == 0
+    exported = stack.log_dir / "audit-export.jsonl"
+    assert audit_cli.main(["export", "--format", "jsonl", "--result", "closed", "--output", str(exported),
+                           "--target", target, "--quiet"]) == 0
+    assert case_id in exported.read_text(encoding="utf-8")
