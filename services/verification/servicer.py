@@ -13,6 +13,8 @@ from complaint_platform.paging import decode_token, encode_token, page_size
 
 from . import store
 from .domain.audit import GENESIS, verify_chain
+from .domain.classes import recurrence_rates
+from .domain.errors import VerificationError
 from .domain.record import VerificationRecord
 
 RESULT = {"AWAITING_RESOLUTION": pb.VERIFICATION_RESULT_PENDING, "VERIFYING": pb.VERIFICATION_RESULT_PENDING,
@@ -104,3 +106,18 @@ class VerificationServicer(verification_service_pb2_grpc.VerificationServiceServ
         report = verify_chain(store.read_chain(self._database, start, request.to_seq), previous_hash, expected)
         return pb.VerifyChainResponse(ok=report.ok, checked=report.checked, first_broken_seq=report.first_broken_seq,
                                       problem=report.problem)
+
+    @rpc
+    def GetRecurrenceRates(self, request, context):
+        if not (request.HasField("closed_from") and request.HasField("closed_to")):
+            raise BadRequest("closed_from and closed_to are required")
+        start, end = from_timestamp(request.closed_from), from_timestamp(request.closed_to)
+        documents = self._database[store.RECORDS].find(
+            {"root_cause_class": {"$ne": ""}, "customer_closed_at": {"$gte": start}}, {"state": 1})
+        try:
+            rates = recurrence_rates((VerificationRecord.from_dict(doc["state"]) for doc in documents), start, end)
+        except VerificationError as problem:
+            raise BadRequest(str(problem)) from None
+        return pb.GetRecurrenceRatesResponse(classes=[
+            pb.ClassRecurrenceRate(root_cause_class=rate.root_cause_class, watched=rate.watched,
+                                   recurrences=rate.recurrences, rate=rate.rate) for rate in rates])

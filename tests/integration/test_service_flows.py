@@ -180,6 +180,12 @@ def test_closed_loop_reopen_then_close_after_the_window_and_a_tamper_evident_aud
     assert record.result == verification_service_pb2.VERIFICATION_RESULT_CLOSED
     assert record.management_closed_at.seconds > record.customer_closed_at.seconds
 
+    period = verification_service_pb2.GetRecurrenceRatesRequest(
+        closed_from=to_timestamp(datetime.now(timezone.utc) - timedelta(days=1)),
+        closed_to=to_timestamp(datetime.now(timezone.utc) + timedelta(days=60)))
+    rates = {r.root_cause_class: r for r in records.GetRecurrenceRates(period, timeout=10).classes}
+    assert rates["faulty_modem_batch"].watched >= 1 and rates["faulty_modem_batch"].recurrences == 0
+
     chain = records.VerifyChain(verification_service_pb2.VerifyChainRequest(), timeout=10)
     assert chain.ok and chain.checked > 5
     audit = pymongo.MongoClient(stack.mongodb_uri)["complaints_verification"]["audit_chain"]

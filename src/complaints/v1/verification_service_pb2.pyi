@@ -117,3 +117,29 @@ class VerifyChainResponse(_message.Message):
     first_broken_seq: int
     problem: str
     def __init__(self, ok: _Optional[bool] = ..., checked: _Optional[int] = ..., first_broken_seq: _Optional[int] = ..., problem: _Optional[str] = ...) -> None: ...
+
+class GetRecurrenceRatesRequest(_message.Message):
+    __slots__ = ("closed_from", "closed_to")
+    CLOSED_FROM_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_TO_FIELD_NUMBER: _ClassVar[int]
+    closed_from: _timestamp_pb2.Timestamp
+    closed_to: _timestamp_pb2.Timestamp
+    def __init__(self, closed_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ClassRecurrenceRate(_message.Message):
+    __slots__ = ("root_cause_class", "watched", "recurrences", "rate")
+    ROOT_CAUSE_CLASS_FIELD_NUMBER: _ClassVar[int]
+    WATCHED_FIELD_NUMBER: _ClassVar[int]
+    RECURRENCES_FIELD_NUMBER: _ClassVar[int]
+    RATE_FIELD_NUMBER: _ClassVar[int]
+    root_cause_class: str
+    watched: int
+    recurrences: int
+    rate: float
+    def __init__(self, root_cause_class: _Optional[str] = ..., watched: _Optional[int] = ..., recurrences: _Optional[int] = ..., rate: _Optional[float] = ...) -> None: ...
+
+class GetRecurrenceRatesResponse(_message.Message):
+    __slots__ = ("classes",)
+    CLASSES_FIELD_NUMBER: _ClassVar[int]
+    classes: _containers.RepeatedCompositeFieldContainer[ClassRecurrenceRate]
+    def __init__(self, classes: _Optional[_Iterable[_Union[ClassRecurrenceRate, _Mapping]]] = ...) -> None: ...

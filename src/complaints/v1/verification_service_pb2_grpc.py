@@ -55,6 +55,11 @@ class VerificationServiceStub:
                 request_serializer=complaints_dot_v1_dot_verification__service__pb2.VerifyChainRequest.SerializeToString,
                 response_deserializer=complaints_dot_v1_dot_verification__service__pb2.VerifyChainResponse.FromString,
                 _registered_method=True)
+        self.GetRecurrenceRates = channel.unary_unary(
+                '/complaints.v1.VerificationService/GetRecurrenceRates',
+                request_serializer=complaints_dot_v1_dot_verification__service__pb2.GetRecurrenceRatesRequest.SerializeToString,
+                response_deserializer=complaints_dot_v1_dot_verification__service__pb2.GetRecurrenceRatesResponse.FromString,
+                _registered_method=True)
 
 
 class VerificationServiceServicer:
@@ -89,6 +94,13 @@ class VerificationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetRecurrenceRates(self, request, context):
+        """GetRecurrenceRates reports, per root-cause class, how often the problem came back.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_VerificationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -111,6 +123,11 @@ def add_VerificationServiceServicer_to_server(servicer, server):
                     servicer.VerifyChain,
                     request_deserializer=complaints_dot_v1_dot_verification__service__pb2.VerifyChainRequest.FromString,
                     response_serializer=complaints_dot_v1_dot_verification__service__pb2.VerifyChainResponse.SerializeToString,
+            ),
+            'GetRecurrenceRates': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRecurrenceRates,
+                    request_deserializer=complaints_dot_v1_dot_verification__service__pb2.GetRecurrenceRatesRequest.FromString,
+                    response_serializer=complaints_dot_v1_dot_verification__service__pb2.GetRecurrenceRatesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -222,6 +239,33 @@ class VerificationService:
             '/complaints.v1.VerificationService/VerifyChain',
             complaints_dot_v1_dot_verification__service__pb2.VerifyChainRequest.SerializeToString,
             complaints_dot_v1_dot_verification__service__pb2.VerifyChainResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRecurrenceRates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/complaints.v1.VerificationService/GetRecurrenceRates',
+            complaints_dot_v1_dot_verification__service__pb2.GetRecurrenceRatesRequest.SerializeToString,
+            complaints_dot_v1_dot_verification__service__pb2.GetRecurrenceRatesResponse.FromString,
             options,
             channel_credentials,
             insecure,
