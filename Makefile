@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup dev test test-unit test-integration proto proto-check proto-snapshot k8s-check bench clean
+.PHONY: setup dev test test-unit test-integration proto proto-check proto-snapshot k8s-check bench bench-deadlines clean
 
 setup: $(INSTALLED)
 
@@ -56,3 +56,7 @@ clean:
 # Measures the embedded stack's limits and the pipeline; writes bench-results/bench.{json,png}.
 bench: setup
 	@$(PY) -m tools.bench
+
+# Breach lateness with 100k open deadlines (BENCH_DEADLINES, BENCH_SPREAD_S); writes bench-results/deadlines.json.
+bench-deadlines: setup
+	@$(PY) -m tools.bench_deadlines
