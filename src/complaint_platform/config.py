@@ -35,7 +35,6 @@ class KafkaSettings:
     session_timeout_s: float = 10.0
     batch_size: int = 200
     batch_within_s: float = 0.05
-    commit_interval_s: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,6 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         session_timeout_s=_float(env, "KAFKA_SESSION_TIMEOUT_S", 10.0, 1.0, 300.0),
         batch_size=_int(env, "CONSUMER_BATCH_SIZE", 200, 1, 10_000),
         batch_within_s=_float(env, "CONSUMER_BATCH_WITHIN_S", 0.05, 0.001, 10.0),
-        commit_interval_s=_float(env, "KAFKA_COMMIT_INTERVAL_S", 0.5, 0.05, 60.0),
     )
     return Settings(
         service=service,
