@@ -17,6 +17,8 @@ import pytest
 from complaints.v1 import (
     case_events_pb2,
     common_pb2,
+    escalation_service_pb2,
+    escalation_service_pb2_grpc,
     inbound_pb2,
     intake_service_pb2,
     intake_service_pb2_grpc,
@@ -24,7 +26,14 @@ from complaints.v1 import (
     verification_service_pb2_grpc,
 )
 from complaint_platform.envelope import to_timestamp
-from complaint_platform.topics import CALLBACK_RESULTS, CAPA_REPORTS, COMPLAINTS_SUBMITTED, WORKORDER_FEEDBACK
+from complaint_platform.topics import (
+    AGENT_EXPLANATIONS,
+    CALLBACK_RESULTS,
+    CAPA_REPORTS,
+    COMPLAINTS_SUBMITTED,
+    SERVICE_RATINGS,
+    WORKORDER_FEEDBACK,
+)
 from helpers import collect_case, names, wait_for
 from tools.eventlog import EventTail, Publisher
 from tools.traffic import callback, department_feedback, sample_complaint
@@ -121,6 +130,56 @@ def test_deadline_due_while_escalation_is_down_fires_once(stack, tail, publisher
             break
         time.sleep(0.2)
     assert view.overdue and view.escalation_level == 1
+
+
+def service_now(stack) -> datetime:
+    return datetime.now(timezone.utc) + timedelta(seconds=float(stack.clock_file.read_text() or 0))
+
+
+def rating(publisher, stack, case_id: str, agent: str) -> inbound_pb2.ServiceRating:
+    rated = inbound_pb2.ServiceRating(rating_id=f"RT-{uuid.uuid4().hex[:10]}", case_id=case_id, agent_id=agent,
+                                      result=F.RATING_RESULT_DISSATISFIED, score=1, comment="态度很差")
+    rated.rated_at.CopyFrom(to_timestamp(service_now(stack)))
+    publisher.publish(SERVICE_RATINGS, rated, key=case_id)
+    publisher.flush()
+    return rated
+
+
+def test_thirty_minute_rule_met_by_an_explanation_and_breached_without_one(stack, tail, publisher):
+    seen: list = []
+    _, explained_case, _ = open_case(tail, publisher, "营业厅工作人员态度恶劣", seen)
+    _, silent_case, _ = open_case(tail, publisher, "营业厅工作人员态度恶劣，服务很差", seen)
+    first = rating(publisher, stack, explained_case, "agent-1001")
+    second = rating(publisher, stack, silent_case, "agent-1002")
+    explanation = inbound_pb2.AgentExplanation(explanation_id=f"EX-{uuid.uuid4().hex[:10]}", case_id=explained_case,
+                                               rating_id=first.rating_id, agent_id="agent-1001", text="已向客户致歉")
+    explanation.explained_at.CopyFrom(to_timestamp(service_now(stack)))
+    publisher.publish(AGENT_EXPLANATIONS, explanation, key=explained_case)
+    publisher.flush()
+    explained = collect_case(tail, explained_case, lambda got: any(
+        e.name == "DeadlineStopped" and e.payload.kind == case_events_pb2.DEADLINE_KIND_EXPLANATION for e in got),
+        seen=seen)
+    stopped = next(e.payload for e in explained if e.name == "DeadlineStopped"
+                   and e.payload.kind == case_events_pb2.DEADLINE_KIND_EXPLANATION)
+    assert stopped.met and not stopped.late
+    collect_case(tail, silent_case, lambda got: any(
+        e.name == "DeadlineSet" and e.payload.kind == case_events_pb2.DEADLINE_KIND_EXPLANATION for e in got), seen=seen)
+
+    move_clock(stack, timedelta(minutes=31))  # no explanation within 30 minutes
+    events = collect_case(tail, silent_case, lambda got: "CaseEscalated" in names(got) and any(
+        e.name == "DeadlineBreached" and e.payload.kind == case_events_pb2.DEADLINE_KIND_EXPLANATION for e in got),
+        seen=seen)
+    assert any(e.payload.subject_id == second.rating_id for e in events if e.name == "DeadlineBreached")
+    assert next(e.payload for e in events if e.name == "CaseEscalated").role == "shift_leader"
+    assert not any(e.name == "DeadlineBreached" and e.payload.kind == case_events_pb2.DEADLINE_KIND_EXPLANATION
+                   for e in seen if e.case_id == explained_case)
+
+    supervision = escalation_service_pb2_grpc.EscalationServiceStub(
+        grpc.insecure_channel(f"127.0.0.1:{stack.ports.grpc['escalation']}"))
+    finding = supervision.RecordShiftLeaderFinding(escalation_service_pb2.RecordShiftLeaderFindingRequest(
+        case_id=silent_case, agent_id="agent-1002", finding="未在30分钟内解释", yellow_card=True,
+        shift_leader="shift-leader-3"), timeout=10)
+    assert finding.yellow_cards_this_month == 1
 
 
 def capa(publisher, case_id, kind, **fields):
