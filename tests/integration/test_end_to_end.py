@@ -35,11 +35,12 @@ def intake_stub(stack):
     return intake_service_pb2_grpc.IntakeServiceStub(channel)
 
 
-def wait_status(stub, request, status, timeout_s=10.0):
+def wait_status(stub, request, status, timeout_s=10.0, with_deadline=False):
     deadline = time.monotonic() + timeout_s
     while True:
         view = stub.GetCase(request, timeout=2).case
-        if view.status == status or time.monotonic() > deadline:
+        ready = view.status == status and (not with_deadline or view.current_deadline.seconds > 0)
+        if ready or time.monotonic() > deadline:
             return view
         time.sleep(0.1)
 
@@ -67,7 +68,7 @@ def test_complaint_travels_intake_dispatch_escalation_verification(stack, tail, 
     assert view.case_id == case_id
     assert view.status == common_pb2.CASE_STATUS_DISPATCHED
     assert view.owner == owner
-    deadline_view = wait_status(stub, by_submission, common_pb2.CASE_STATUS_DISPATCHED)
+    deadline_view = wait_status(stub, by_submission, common_pb2.CASE_STATUS_DISPATCHED, with_deadline=True)
     assert deadline_view.current_deadline.seconds > 0
 
     for kind, text in ((inbound_pb2.FEEDBACK_KIND_REPLIED, "已更换光猫，恢复上网"),
