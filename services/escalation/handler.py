@@ -13,7 +13,7 @@ from complaint_platform.mongo import UnitOfWork
 from complaint_platform.topics import CASES_SUPERVISION
 
 from . import outcomes, store
-from .domain.deadlines import Deadline
+from .domain.deadlines import Deadline, deadline_id_for
 from .domain.policy import EscalationPolicy
 from .domain.supervision import SupervisedCase
 
@@ -32,11 +32,12 @@ class EscalationHandler(InboxHandler):
         case_ids = sorted({item.envelope.case_id for item in batch if item.envelope.case_id})
         self.cases = store.load_cases(self.database, case_ids)
         self.stored_cases = set(self.cases)
-        self.deadlines = store.load_live_deadlines(self.database, case_ids)
+        self.deadlines = store.load_deadlines(self.database, case_ids)
         self.new_deadlines: dict[str, Deadline] = {}
         self.changed_cases: set[str] = set()
         self.changed_deadlines: set[str] = set()
         self.seen: list[envelope_pb2.Envelope] = []
+        self.early_stopped: list[tuple[object, str]] = []
         self.yellow: list[dict] = []
 
     def apply(self, incoming: Incoming, now: datetime) -> list[envelope_pb2.Envelope]:
@@ -52,6 +53,8 @@ class EscalationHandler(InboxHandler):
         if case is None:
             return []  # an event for a case registered before this service kept records
         messages = self._react(kind, payload, case, now)
+        messages += self.early_stopped
+        self.early_stopped = []
         self.changed_cases.add(case_id)
         messages += outcomes.reassessed(case, self.policy, now)
         envelopes = [self.emit(incoming, message, case_id, now, discriminator=tag) for message, tag in messages]
@@ -141,10 +144,19 @@ class EscalationHandler(InboxHandler):
         if deadline.deadline_id not in self.deadlines:
             self.new_deadlines[deadline.deadline_id] = deadline
             self.deadlines[deadline.deadline_id] = (deadline, None)
+            early = case.early_stops.pop(deadline.deadline_id, None)
+            if early is not None and deadline.stop(early["met"], early["at"]):
+                # its stop overtook it (ratings and explanations share no order)
+                self.early_stopped.append((store.deadline_stopped(deadline), f"{deadline.deadline_id}:stopped"))
         return store.deadline_set(self.deadlines[deadline.deadline_id][0]), deadline.deadline_id
 
     def _stop(self, case: SupervisedCase, kinds: set[str] | None, subject: str | None, met: bool,
               now: datetime) -> list[tuple[object, str]]:
+        if subject is not None and kinds is not None:
+            for kind in sorted(kinds):  # remember a stop that arrives before its start
+                key = deadline_id_for(case.case_id, kind, subject, case.generation)
+                if key not in self.deadlines and kind in ("EXPLANATION", "CORRECTIVE_ACTION"):
+                    case.early_stops.setdefault(key, {"met": met, "at": now})
         stopped = []
         for deadline_id, (deadline, _) in sorted(self.deadlines.items()):
             if deadline.case_id != case.case_id or (kinds is not None and deadline.kind not in kinds):

@@ -34,9 +34,10 @@ def load_cases(database: Any, case_ids: list[str]) -> dict[str, SupervisedCase]:
     return {doc["_id"]: SupervisedCase.from_dict(doc["state"]) for doc in found}
 
 
-def load_live_deadlines(database: Any, case_ids: list[str]) -> dict[str, tuple[Deadline, int]]:
-    """Running or paused clocks of these cases, each with the version it was read at."""
-    found = database[DEADLINES].find({"case_id": {"$in": case_ids}, "state": {"$in": LIVE_STATES}})
+def load_deadlines(database: Any, case_ids: list[str]) -> dict[str, tuple[Deadline, int]]:
+    """Every clock of these cases (a handful each), with the version it was read at; stopped ones
+    too, so a start is never inserted twice and a stop can tell "done" from "not started yet"."""
+    found = database[DEADLINES].find({"case_id": {"$in": case_ids}})
     return {doc["_id"]: (Deadline.from_dict(doc), doc.get("version", 0)) for doc in found}
 
 
