@@ -1,0 +1,119 @@
+"""Rendered Kubernetes objects: who selects which pods, and whether each pod is hardened.
+
+Part of tools/k8s_check; findings go to the report passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+GRACE_SECONDS = 30  # what the services' SIGTERM drain is built to fit in
+
+
+def ref(doc: dict[str, Any]) -> str:
+    return f"{doc.get('kind')}/{doc.get('metadata', {}).get('name')}"
+
+
+def of_kind(docs: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [doc for doc in docs if doc.get("kind") == kind]
+
+
+def pod_labels(deployment: dict[str, Any]) -> dict[str, str]:
+    return deployment["spec"]["template"].get("metadata", {}).get("labels", {})
+
+
+def selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
+    """A LabelSelector (matchLabels, matchExpressions) against one label set; {} selects all."""
+    if any(labels.get(key) != value for key, value in selector.get("matchLabels", {}).items()):
+        return False
+    tests = {"In": lambda e: labels.get(e["key"]) in e.get("values", ()),
+             "NotIn": lambda e: labels.get(e["key"]) not in e.get("values", ()),
+             "Exists": lambda e: e["key"] in labels, "DoesNotExist": lambda e: e["key"] not in labels}
+    return all(tests[expr["operator"]](expr) for expr in selector.get("matchExpressions", ()))
+
+
+def selected(selector: dict[str, Any] | None, deployments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if selector is None:
+        return []
+    return [deployment for deployment in deployments if selects(selector, pod_labels(deployment))]
+
+
+def service_selector(service: dict[str, Any]) -> dict[str, Any] | None:
+    """A Service's plain label map as a LabelSelector; None when it has none (manual endpoints)."""
+    labels = service["spec"].get("selector")
+    return {"matchLabels": labels} if labels else None
+
+
+def service_of(deployment: dict[str, Any], known: dict[str, Any]) -> str | None:
+    """The service a Deployment runs, from `python -m services.<name>` in its command or args."""
+    for container in deployment["spec"]["template"]["spec"]["containers"]:
+        for word in [*container.get("command", ()), *container.get("args", ())]:
+            if word.startswith("services.") and word.split(".", 1)[1] in known:
+                return word.split(".", 1)[1]
+    return None
+
+
+def check_pods(report, tag: str, docs: list[dict[str, Any]], consumed: dict[str, Any]) -> None:
+    selectors = [service_selector(s) for s in of_kind(docs, "Service")]
+    accounts = {a["metadata"]["name"] for a in of_kind(docs, "ServiceAccount")}
+    for deployment in of_kind(docs, "Deployment"):
+        where, pod = f"[{tag}] {ref(deployment)}", deployment["spec"]["template"]["spec"]
+        for problem in pod_problems(pod, deployment, consumed, accounts):
+            report.fail(where, problem)
+        if not any(selector and selects(selector, pod_labels(deployment)) for selector in selectors):
+            report.fail(where, "no Service selects its pods")
+
+
+def pod_problems(pod: dict[str, Any], deployment: dict[str, Any], consumed: dict[str, Any],
+                 accounts: set[str]) -> Iterator[str]:
+    if service_of(deployment, consumed) is None:
+        yield f"runs none of the services {sorted(consumed)} (python -m services.<name>)"
+    if pod.get("serviceAccountName") not in accounts:
+        yield f"serviceAccountName {pod.get('serviceAccountName')!r} is not a rendered ServiceAccount"
+    if pod.get("terminationGracePeriodSeconds") != GRACE_SECONDS:
+        yield f"terminationGracePeriodSeconds must be {GRACE_SECONDS} (the services' drain fits in it)"
+    empty_dirs = {v["name"] for v in pod.get("volumes", ()) if "emptyDir" in v}
+    for container in pod["containers"]:
+        yield from container_problems(container, pod, empty_dirs)
+
+
+def container_problems(container: dict[str, Any], pod: dict[str, Any], empty_dirs: set[str]) -> Iterator[str]:
+    name, security = container["name"], container.get("securityContext", {})
+    if not (security.get("runAsNonRoot") or pod.get("securityContext", {}).get("runAsNonRoot")):
+        yield f"container {name}: runAsNonRoot is not set"
+    if not security.get("readOnlyRootFilesystem"):
+        yield f"container {name}: readOnlyRootFilesystem is not true"
+    if security.get("allowPrivilegeEscalation", True):
+        yield f"container {name}: allowPrivilegeEscalation is not false"
+    resources = container.get("resources", {})
+    for part in ("requests", "limits"):
+        missing = {"cpu", "memory"} - set(resources.get(part, {}))
+        if missing:
+            yield f"container {name}: no {part} for {', '.join(sorted(missing))}"
+    if not any(m["mountPath"] == "/tmp" and m["name"] in empty_dirs for m in container.get("volumeMounts", ())):
+        yield f"container {name}: /tmp is not an emptyDir (the root filesystem is read-only)"
+    grpc_port = next((p["containerPort"] for p in container.get("ports", ()) if p.get("name") == "grpc"), None)
+    env = {var["name"]: var.get("value") for var in container.get("env", ())}
+    if grpc_port is None or env.get("GRPC_PORT") != str(grpc_port):
+        yield f"container {name}: GRPC_PORT {env.get('GRPC_PORT')!r} does not match the port named grpc ({grpc_port})"
+    for probe in ("readinessProbe", "livenessProbe"):
+        port = container.get(probe, {}).get("grpc", {}).get("port")
+        if port != grpc_port:
+            yield f"container {name}: {probe} is not a gRPC probe on port {grpc_port}"
+    yield from policy_mount_problems(container, pod, env)
+
+
+def policy_mount_problems(container: dict[str, Any], pod: dict[str, Any], env: dict[str, str | None]) -> Iterator[str]:
+    """POLICY_FILE must name a key of a ConfigMap mounted into the container."""
+    path = env.get("POLICY_FILE")
+    if not path:
+        yield f"container {container['name']}: POLICY_FILE is not set"
+        return
+    volumes = {v["name"]: v for v in pod.get("volumes", ())}
+    for mount in container.get("volumeMounts", ()):
+        config_map = volumes.get(mount["name"], {}).get("configMap")
+        prefix = mount["mountPath"].rstrip("/") + "/"
+        if config_map is not None and path.startswith(prefix):
+            return
+    yield f"container {container['name']}: POLICY_FILE {path} is not inside a mounted ConfigMap"
