@@ -40,11 +40,13 @@ class DeadlineFiring:
         cases = store.load_cases(self._database, sorted({doc["case_id"] for doc in due}))
         unit = UnitOfWork(self._database)
         produced: list[Outgoing] = []
+        fired_messages: list = []
         for doc in due:
             deadline = Deadline.from_dict(doc)
             case = cases.get(deadline.case_id)
             fired = deadline.fire(now, self._policy)
             for message, tag in outcomes.fired(case, fired, self._policy, now):
+                fired_messages.append(message)
                 envelope = wrap(message, event_id=event_id_for("deadline", deadline.case_id, tag), case_id=deadline.case_id,
                                 producer="escalation", occurred_at=now, causation_id=deadline.deadline_id)
                 produced.append(outgoing(CASES_SUPERVISION, envelope))
@@ -54,19 +56,15 @@ class DeadlineFiring:
             store.save_case(unit, case)
         stage(unit, produced, now)
         unit.commit()
-        self._count(produced)
+        self._count(fired_messages)
         return produced
 
-    def _count(self, produced: list[Outgoing]) -> None:
+    def _count(self, messages: list) -> None:
+        """Counted once committed, from the messages themselves."""
         if self._breaches is None:
             return
-        from complaints.v1 import envelope_pb2
-
-        for item in produced:
-            if item.event_type.endswith("DeadlineBreached") or item.event_type.endswith("CaseEscalated"):
-                envelope = envelope_pb2.Envelope()
-                envelope.ParseFromString(item.value)
-                if envelope.HasField("deadline_breached"):
-                    self._breaches.add(1, {"kind": case_events_pb2.DeadlineKind.Name(envelope.deadline_breached.kind)})
-                else:
-                    self._escalations.add(1, {"level": str(envelope.case_escalated.level)})
+        for message in messages:
+            if isinstance(message, case_events_pb2.DeadlineBreached):
+                self._breaches.add(1, {"kind": case_events_pb2.DeadlineKind.Name(message.kind)})
+            elif isinstance(message, case_events_pb2.CaseEscalated):
+                self._escalations.add(1, {"level": str(message.level)})

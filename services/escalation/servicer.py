@@ -171,17 +171,13 @@ class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
         def command(now: datetime):
             case = self._case(case_id)
             messages = action(case, now)
-            produced = [outgoing(CASES_SUPERVISION, wrap(message, event_id=event_id_for("command", case_id, tag,
-                                                                                        now.isoformat()),
-                                                         case_id=case_id, producer="escalation", occurred_at=now))
-                        for message, tag in messages]
+            envelopes = [wrap(message, event_id=event_id_for("command", case_id, tag, now.isoformat()),
+                              case_id=case_id, producer="escalation", occurred_at=now)
+                         for message, tag in messages]
+            produced = [outgoing(CASES_SUPERVISION, envelope) for envelope in envelopes]
             unit = UnitOfWork(self._database)
             store.save_case(unit, case)
-            for item in produced:
-                from complaints.v1 import envelope_pb2
-
-                envelope = envelope_pb2.Envelope()
-                envelope.ParseFromString(item.value)
+            for envelope in envelopes:
                 store.record_timeline(unit, envelope)
             if extra is not None:
                 extra(unit)

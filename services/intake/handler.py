@@ -12,7 +12,14 @@ from complaint_platform.inbox import InboxHandler, RejectEvent
 from complaint_platform.mongo import UnitOfWork
 from complaint_platform.topics import CASES_INTAKE
 
-from .documents import CaseRecord, CustomerDirectoryEntry, DetectorState, PublicOpinionItem, SubmissionRecord
+from .documents import (
+    CaseRecord,
+    CustomerDirectoryEntry,
+    DetectorState,
+    IntakeCounter,
+    PublicOpinionItem,
+    SubmissionRecord,
+)
 from .domain import events as ev
 from .domain.case import CaseFile
 from .domain.decision import apply_member_linked, decide
@@ -229,7 +236,7 @@ class IntakeHandler(InboxHandler):
         for opinion in self.opinions:
             unit.upsert(PublicOpinionItem._get_collection_name(), opinion)
         if self.irrelevant_mentions:
-            unit.update("counters", {"_id": "irrelevant_mentions"},
+            unit.update(IntakeCounter._get_collection_name(), {"_id": "irrelevant_mentions"},
                         {"$inc": {"value": self.irrelevant_mentions}}, upsert=True)
         unit.upsert(DetectorState._get_collection_name(), {"_id": "proxy", "state": self.detector.to_dict()})
 

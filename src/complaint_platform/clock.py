@@ -22,19 +22,6 @@ class SystemClock:
         return datetime.now(timezone.utc)
 
 
-class FixedClock:
-    """For unit tests: time stands still until moved."""
-
-    def __init__(self, start: datetime) -> None:
-        self._now = start
-
-    def now(self) -> datetime:
-        return self._now
-
-    def advance(self, delta: timedelta) -> None:
-        self._now += delta
-
-
 class OffsetFileClock:
     """System time plus a number of seconds read from a file (re-read at most every 100 ms)."""
 

@@ -115,13 +115,14 @@ def payload_of(envelope: envelope_pb2.Envelope) -> Message:
     return getattr(envelope, field)
 
 
-def headers_for(envelope: envelope_pb2.Envelope) -> list[tuple[str, bytes]]:
+def headers_for(*, event_id: str, event_type: str, case_id: str, producer: str) -> list[tuple[str, bytes]]:
+    """The envelope's metadata repeated in Kafka headers, for routing and tracing without decoding."""
     return [
         ("content-type", PROTOBUF.encode()),
-        ("event-id", envelope.event_id.encode()),
-        ("event-type", envelope.event_type.encode()),
-        ("case-id", envelope.case_id.encode()),
-        ("producer", envelope.producer.encode()),
+        ("event-id", event_id.encode()),
+        ("event-type", event_type.encode()),
+        ("case-id", case_id.encode()),
+        ("producer", producer.encode()),
     ]
 
 

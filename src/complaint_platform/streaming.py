@@ -28,7 +28,7 @@ from complaints.v1 import envelope_pb2
 from . import kafka_clients
 from .clock import Clock
 from .config import Settings
-from .envelope import Received, decode, to_timestamp
+from .envelope import Received, decode, headers_for, to_timestamp
 from .handling import BatchHandler, BatchResult, Incoming, Outgoing
 from .masking import mask_text
 from .telemetry import Telemetry, header_dict, inject_trace
@@ -207,9 +207,8 @@ class EventProcessor:
     async def _publish(self, outgoing: list[Outgoing], contexts) -> None:
         futures = []
         for item in outgoing:
-            headers = [("content-type", b"application/x-protobuf"), ("event-id", item.event_id.encode()),
-                       ("event-type", item.event_type.encode()), ("case-id", item.case_id.encode()),
-                       ("producer", self._settings.service.encode())]
+            headers = headers_for(event_id=item.event_id, event_type=item.event_type, case_id=item.case_id,
+                                  producer=self._settings.service)
             cause = contexts.get(item.causation_id)
             if cause is not None:
                 with trace.use_span(cause[1], end_on_exit=False):
