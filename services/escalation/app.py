@@ -11,7 +11,7 @@ from .domain.policy import load as load_policy
 from .handler import EscalationHandler
 from .servicer import EscalationServicer
 
-TICK_SECONDS = 0.25  # breach lateness budget is 1 s
+TICK_SECONDS = 0.1  # breach lateness budget is 1 s
 
 
 def build(context: ServiceContext) -> ServiceParts:
@@ -21,10 +21,11 @@ def build(context: ServiceContext) -> ServiceParts:
     firing = DeadlineFiring(context.database, policy, context.telemetry.meter)
     _supervision_metrics(context)
     return ServiceParts(
-        handler=EscalationHandler(context.database, policy),
+        handler=EscalationHandler(context.database, policy, on_stored=firing.track),
         register_grpc=lambda server: escalation_service_pb2_grpc.add_EscalationServiceServicer_to_server(servicer, server),
         grpc_service_names=[escalation_service_pb2.DESCRIPTOR.services_by_name["EscalationService"].full_name],
-        jobs=[(TICK_SECONDS, firing.fire_due_deadlines)],
+        jobs=[(TICK_SECONDS, firing.fire_due_deadlines, firing.published)],
+        owner=firing,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,9 +25,11 @@ class EscalationHandler(InboxHandler):
     producer = "escalation"
     output_topic = CASES_SUPERVISION
 
-    def __init__(self, database: Any, policy: EscalationPolicy) -> None:
+    def __init__(self, database: Any, policy: EscalationPolicy,
+                 on_stored: Callable[[Deadline, int], None] | None = None) -> None:
         super().__init__(database)
         self.policy = policy
+        self._on_stored = on_stored  # the firing timetable follows every stored clock
 
     def load(self, batch: list[Incoming]) -> None:
         case_ids = sorted({item.envelope.case_id for item in batch if item.envelope.case_id})
@@ -179,3 +182,12 @@ class EscalationHandler(InboxHandler):
                 store.save_deadline(unit, deadline, version)
         for envelope in self.seen:
             store.record_timeline(unit, envelope)
+
+    def committed(self) -> None:
+        if self._on_stored is None:
+            return
+        for deadline_id, (deadline, version) in sorted(self.deadlines.items()):
+            if deadline_id in self.new_deadlines:
+                self._on_stored(deadline, 0)
+            elif deadline_id in self.changed_deadlines:
+                self._on_stored(deadline, version + 1)

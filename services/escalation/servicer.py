@@ -69,13 +69,14 @@ class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
     @rpc
     def GetCaseSupervision(self, request, context):
         case = self._case(request.case_id)
-        deadlines = sorted(self._database[store.DEADLINES].find({"case_id": case.case_id}), key=lambda d: d["due_at"])
+        deadlines = sorted((deadline for deadline, _ in store.load_deadlines(self._database, [case.case_id]).values()),
+                           key=lambda d: d.due_at)
         return pb.GetCaseSupervisionResponse(
             case_id=case.case_id, escalation_level=case.escalation_level, overdue=bool(case.overdue_items),
             regulator_risk=case.risk_score, supervised=bool(case.supervisor),
-            deadlines=[pb.DeadlineView(deadline_id=d["_id"], kind=store.DEADLINE_KIND[d["kind"]],
-                                       subject_id=d["subject_id"], due_at=to_timestamp(d["due_at"]),
-                                       state=pb.DeadlineState.Value(f"DEADLINE_STATE_{d['state']}"))
+            deadlines=[pb.DeadlineView(deadline_id=d.deadline_id, kind=store.DEADLINE_KIND[d.kind],
+                                       subject_id=d.subject_id, due_at=to_timestamp(d.due_at),
+                                       state=pb.DeadlineState.Value(f"DEADLINE_STATE_{d.state}"))
                        for d in deadlines])
 
     @rpc
@@ -153,17 +154,16 @@ class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
     @rpc
     def GetTimeline(self, request, context):
         case_id = require_id(request.case_id, "case_id")
-        docs = sorted(self._database[store.TIMELINE].find({"case_id": case_id}),
-                      key=lambda d: (d["occurred_at"], d.get("producer", ""), d["_id"]))
-        if not docs:
+        entries = store.timeline(self._database, case_id)
+        if not entries:
             raise NotFound(f"no events for case {case_id}")
         status = "UNSPECIFIED"
-        for doc in docs:
-            status = STATUS_BY_EVENT.get(doc["event_type"].rsplit(".", 1)[-1], status)
+        for entry in entries:
+            status = STATUS_BY_EVENT.get(entry.event_type.rsplit(".", 1)[-1], status)
         return pb.GetTimelineResponse(
             status=common_pb2.CaseStatus.Value(f"CASE_STATUS_{status}"),
-            entries=[pb.TimelineEntry(event_id=d["_id"], event_type=d["event_type"], producer=d.get("producer", ""),
-                                      occurred_at=to_timestamp(d["occurred_at"]), json=d["json"]) for d in docs])
+            entries=[pb.TimelineEntry(event_id=e.event_id, event_type=e.event_type, producer=e.producer,
+                                      occurred_at=to_timestamp(e.occurred_at), json=e.json) for e in entries])
 
     def _command(self, case_id: str, action, extra=None) -> SupervisedCase:
         case_id = require_id(case_id, "case_id")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from google.protobuf import json_format
@@ -15,12 +16,18 @@ from .domain.deadlines import RUNNING, Deadline
 from .domain.supervision import SupervisedCase
 
 CASES, DEADLINES, TIMELINE, YELLOW_CARDS = "cases", "deadlines", "timeline", "yellow_cards"
+# A firing (warning, breach, ladder step) is an insert, never an update: the embedded database
+# inserts ten times faster than it updates (DESIGN.md s.8), and a unique id per firing makes a
+# second replica's attempt fail instead of firing twice. The clock's document holds its state as
+# of its ``version``; the latest firing of that version, if any, holds the state since.
+FIRINGS, FIRING_RELAY = "deadline_firings", "deadline_firing_relay"
 LIVE_STATES = sorted(RUNNING | {"PAUSED"})
 
 
 def ensure_indexes(database: Any) -> None:
-    database[DEADLINES].create_index([("next_fire_at", 1)])
     database[DEADLINES].create_index([("case_id", 1), ("state", 1)])
+    database[DEADLINES].create_index([("state", 1)])
+    database[FIRINGS].create_index([("case_id", 1)])  # the only one: each index halves insert speed here
     database[TIMELINE].create_index([("case_id", 1), ("occurred_at", 1)])
     database[CASES].create_index([("risk_score", -1)])
     database[CASES].create_index([("supervised_since", 1)])
@@ -37,8 +44,60 @@ def load_cases(database: Any, case_ids: list[str]) -> dict[str, SupervisedCase]:
 def load_deadlines(database: Any, case_ids: list[str]) -> dict[str, tuple[Deadline, int]]:
     """Every clock of these cases (a handful each), with the version it was read at; stopped ones
     too, so a start is never inserted twice and a stop can tell "done" from "not started yet"."""
-    found = database[DEADLINES].find({"case_id": {"$in": case_ids}})
-    return {doc["_id"]: (Deadline.from_dict(doc), doc.get("version", 0)) for doc in found}
+    found = load_clocks(database, {"case_id": {"$in": case_ids}})
+    return {deadline_id: (deadline, version) for deadline_id, (deadline, version, _) in found.items()}
+
+
+def load_clocks(database: Any, selector: dict) -> dict[str, tuple[Deadline, int, int]]:
+    """Clocks as they stand: (deadline, document version, firings applied since that version)."""
+    docs = {doc["_id"]: doc for doc in database[DEADLINES].find(selector)}
+    case_ids = sorted({doc["case_id"] for doc in docs.values()})
+    latest: dict[str, dict] = {}
+    for start in range(0, len(case_ids), 1000):
+        for firing in database[FIRINGS].find({"case_id": {"$in": case_ids[start:start + 1000]}},
+                                             {"outputs": 0}):
+            doc = docs.get(firing["deadline_id"])
+            if doc is None or firing["version"] != doc.get("version", 0):
+                continue  # superseded: the clock was changed after that firing
+            if firing["n"] > latest.get(firing["deadline_id"], {}).get("n", 0):
+                latest[firing["deadline_id"]] = firing
+    clocks = {}
+    for deadline_id, doc in docs.items():
+        firing = latest.get(deadline_id)
+        state = firing["deadline"] if firing else doc
+        clocks[deadline_id] = (Deadline.from_dict(state), doc.get("version", 0), firing["n"] if firing else 0)
+    return clocks
+
+
+def firing_id(deadline_id: str, version: int, n: int) -> str:
+    return f"{deadline_id}@{version}#{n}"
+
+
+def record_firing(unit: UnitOfWork, deadline: Deadline, version: int, n: int, at: datetime,
+                  outputs: list[dict]) -> str:
+    identifier = firing_id(deadline.deadline_id, version, n)
+    unit.insert(FIRINGS, {"_id": identifier, "deadline_id": deadline.deadline_id, "case_id": deadline.case_id,
+                          "version": version, "n": n, "at": at, "deadline": deadline.to_dict(), "outputs": outputs})
+    return identifier
+
+
+def record_relay(unit: UnitOfWork, relay_id: str, firing_ids: list[str], at: datetime) -> None:
+    """One outbox entry per tick, not per event: removed once the broker has the tick's events."""
+    unit.insert(FIRING_RELAY, {"_id": relay_id, "firings": firing_ids, "at": at})
+
+
+def unpublished_firings(database: Any) -> list[tuple[str, list[dict]]]:
+    """Ticks stored but never acknowledged (the replica died in between), with their firings' outputs."""
+    pending = []
+    for relay in database[FIRING_RELAY].find({}).sort("at", 1):
+        firings = database[FIRINGS].find({"_id": {"$in": relay["firings"]}}, {"outputs": 1})
+        pending.append((relay["_id"], [output for firing in firings for output in firing["outputs"]]))
+    return pending
+
+
+def relay_done(database: Any, relay_ids: list[str]) -> None:
+    if relay_ids:
+        database[FIRING_RELAY].delete_many({"_id": {"$in": relay_ids}})
 
 
 def case_document(case: SupervisedCase) -> dict:
@@ -55,7 +114,7 @@ def save_case(unit: UnitOfWork, case: SupervisedCase, new: bool = False) -> None
 
 def save_deadline(unit: UnitOfWork, deadline: Deadline, version: int | None) -> None:
     """New clocks are inserted; known ones are compare-and-set on the version they were read at."""
-    fields = {**deadline.to_dict(), "next_fire_at": deadline.next_fire_at()}
+    fields = deadline.to_dict()
     if version is None:
         unit.insert(DEADLINES, {"_id": deadline.deadline_id, **fields, "version": 0})
     else:
@@ -64,12 +123,38 @@ def save_deadline(unit: UnitOfWork, deadline: Deadline, version: int | None) -> 
 
 
 def record_timeline(unit: UnitOfWork, envelope: envelope_pb2.Envelope) -> None:
+    """The event as it travelled (protobuf bytes); it is rendered as JSON when someone reads it."""
     if not envelope.case_id:
         return
     unit.insert(TIMELINE, {
         "_id": envelope.event_id, "case_id": envelope.case_id, "event_type": envelope.event_type,
         "producer": envelope.producer, "occurred_at": from_timestamp(envelope.occurred_at),
-        "json": json_format.MessageToJson(envelope, indent=None, preserving_proto_field_name=True)})
+        "envelope": envelope.SerializeToString()})
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event_id: str
+    event_type: str
+    producer: str
+    occurred_at: datetime
+    json: str
+
+
+def timeline(database: Any, case_id: str) -> list[TimelineEntry]:
+    """Every event of a case in order: those it received and emitted, and its clocks' firings."""
+    entries = {doc["_id"]: _timeline_entry(bytes(doc["envelope"])) for doc in database[TIMELINE].find({"case_id": case_id})}
+    for firing in database[FIRINGS].find({"case_id": case_id}, {"outputs.value": 1}):
+        for output in firing["outputs"]:
+            entry = _timeline_entry(bytes(output["value"]))
+            entries.setdefault(entry.event_id, entry)
+    return sorted(entries.values(), key=lambda e: (e.occurred_at, e.producer, e.event_id))
+
+
+def _timeline_entry(value: bytes) -> TimelineEntry:
+    envelope = envelope_pb2.Envelope.FromString(value)
+    return TimelineEntry(envelope.event_id, envelope.event_type, envelope.producer, from_timestamp(envelope.occurred_at),
+                         json_format.MessageToJson(envelope, indent=None, preserving_proto_field_name=True))
 
 
 DEADLINE_KIND = {name: case_events_pb2.DeadlineKind.Value(f"DEADLINE_KIND_{name}") for name in (

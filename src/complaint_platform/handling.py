@@ -62,3 +62,16 @@ class BatchHandler(Protocol):
     """
 
     def handle_batch(self, batch: list[Incoming], now: datetime) -> BatchResult: ...
+
+
+class PartitionOwner(Protocol):
+    """Keeps per-partition work (e.g. a timetable of clocks) in step with the consumer's share.
+
+    Called on the handler thread, so it never interleaves with a batch. ``topic`` names the
+    topic whose partition numbers define the share (keyed by case id)."""
+
+    topic: str
+
+    def revoked(self, partitions: set[int]) -> None: ...
+
+    def assigned(self, partitions: set[int], partition_count: int) -> None: ...

@@ -18,7 +18,7 @@ from complaints.v1 import envelope_pb2
 
 from .envelope import event_id_for, wrap
 from .handling import BatchResult, Incoming, Outgoing, Rejected
-from .mongo import INBOX, UnitOfWork
+from .mongo import INBOX, UnitOfWork, event_from_store
 from .streaming import outgoing
 
 
@@ -45,6 +45,9 @@ class InboxHandler(ABC):
     @abstractmethod
     def save(self, unit: UnitOfWork) -> None:
         """Queue the changed state into the unit of work."""
+
+    def committed(self) -> None:
+        """The batch's state is stored; e.g. let in-memory timetables follow it."""
 
     # the idempotent batch ------------------------------------------------------
     def handle_batch(self, batch: list[Incoming], now: datetime) -> BatchResult:
@@ -74,6 +77,7 @@ class InboxHandler(ABC):
                 result.rejected.append(Rejected(item, str(refusal)))
         self.save(unit)
         unit.commit()
+        self.committed()
         return result
 
     def emit(self, cause: Incoming, payload: Message, case_id: str, now: datetime, discriminator: str = "") -> envelope_pb2.Envelope:
@@ -83,10 +87,8 @@ class InboxHandler(ABC):
                     occurred_at=now, causation_id=cause.event_id)
 
     def _inbox(self, event_ids: list[str]) -> dict[str, dict]:
-        from .mongo import _in
-
         found = self.database.get_collection(INBOX).find({"_id": {"$in": event_ids}})
-        return {doc["_id"]: {"outputs": [_in(o) for o in doc.get("outputs", [])],
+        return {doc["_id"]: {"outputs": [event_from_store(o) for o in doc.get("outputs", [])],
                              "rejected": doc.get("rejected", "")} for doc in found}
 
 

@@ -6,6 +6,8 @@ import ssl
 from collections.abc import Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.coordinator.assignors.range import RangePartitionAssignor
+from aiokafka.partitioner import murmur2
 
 from .config import KafkaSettings
 
@@ -23,14 +25,26 @@ def _security(kafka: KafkaSettings) -> dict:
 def producer(kafka: KafkaSettings, client_id: str) -> AIOKafkaProducer:
     # acks=all without the idempotent producer: it fails against Tansu (DESIGN.md s.8);
     # duplicates are harmless because every consumer dedupes by event id.
+    # max_request_size: a dead letter carries the rejected record's bytes plus a few KB, so
+    # aiokafka's 1 MiB default refused the letter of a ~1 MiB inbound record (Kafka's default
+    # message.max.bytes) and the service died on it. 16 MiB also covers brokers configured for
+    # larger records (Tansu enforces no limit); a letter that still does not fit is sent
+    # without its bytes (EventProcessor._dead_letter).
     return AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers, client_id=client_id, acks="all",
-                            linger_ms=5, request_timeout_ms=30_000, **_security(kafka))
+                            linger_ms=5, request_timeout_ms=30_000, max_request_size=16 * 1024 * 1024,
+                            **_security(kafka))
 
 
-def consumer(kafka: KafkaSettings, topics: Sequence[str], group_id: str, client_id: str) -> AIOKafkaConsumer:
+def partition_for(key: str, partition_count: int) -> int:
+    """The partition the default partitioner gives ``key`` (Java-compatible murmur2)."""
+    return (murmur2(key.encode()) & 0x7FFFFFFF) % partition_count
+
+
+def consumer(kafka: KafkaSettings, topics: Sequence[str], group_id: str, client_id: str,
+             listener=None) -> AIOKafkaConsumer:
     session_ms = int(kafka.session_timeout_s * 1000)
-    return AIOKafkaConsumer(
-        *topics, bootstrap_servers=kafka.bootstrap_servers, group_id=group_id, client_id=client_id,
+    client = AIOKafkaConsumer(
+        bootstrap_servers=kafka.bootstrap_servers, group_id=group_id, client_id=client_id,
         enable_auto_commit=False,            # offsets are committed after the batch is stored and published
         auto_offset_reset="earliest",        # a new group reads everything
         fetch_max_wait_ms=kafka.fetch_max_wait_ms,  # Tansu holds a fetch this long (DESIGN.md s.8)
@@ -39,5 +53,9 @@ def consumer(kafka: KafkaSettings, topics: Sequence[str], group_id: str, client_
         heartbeat_interval_ms=max(session_ms // 5, 300),
         request_timeout_ms=max(session_ms * 3, 40_000),
         max_poll_interval_ms=300_000,
+        # Range keeps partition n of every case topic on one consumer, so a replica owns whole cases.
+        partition_assignment_strategy=(RangePartitionAssignor,),
         **_security(kafka),
     )
+    client.subscribe(list(topics), listener=listener)
+    return client

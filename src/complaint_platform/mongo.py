@@ -82,7 +82,7 @@ class UnitOfWork:
         self.guarded[collection].append(UpdateOne(selector, change))
 
     def record_handled(self, event_id: str, outgoing: list[Outgoing], now: datetime) -> None:
-        self.inbox.append({"_id": event_id, "at": now, "outputs": [_out(item) for item in outgoing]})
+        self.inbox.append({"_id": event_id, "at": now, "outputs": [stored_event(item) for item in outgoing]})
 
     def commit(self) -> None:
         if self.inbox:
@@ -107,12 +107,12 @@ class UnitOfWork:
                             raise
 
 
-def _out(item: Outgoing) -> dict:
+def stored_event(item: Outgoing) -> dict:
     return {"topic": item.topic, "key": item.key, "value": item.value, "event_id": item.event_id,
             "event_type": item.event_type, "case_id": item.case_id, "causation_id": item.causation_id}
 
 
-def _in(doc: dict) -> Outgoing:
+def event_from_store(doc: dict) -> Outgoing:
     return Outgoing(topic=doc["topic"], key=doc["key"], value=bytes(doc["value"]), event_id=doc["event_id"],
                     event_type=doc["event_type"], case_id=doc["case_id"], causation_id=doc["causation_id"])
 
@@ -123,7 +123,7 @@ OUTBOX = "outbox"
 def stage(unit: UnitOfWork, outgoing: list[Outgoing], now: datetime) -> None:
     """Events from timers and commands wait in the outbox until the broker has them."""
     for item in outgoing:
-        document = _out(item)
+        document = stored_event(item)
         document.update({"_id": item.event_id, "staged_at": now, "published": False})
         unit.insert(OUTBOX, document)
 
@@ -137,7 +137,7 @@ class Outbox:
 
     def pending(self, staged_before: datetime, limit: int = 500) -> list[Outgoing]:
         found = self._collection.find({"published": False, "staged_at": {"$lte": staged_before}}).limit(limit)
-        return [_in(doc) for doc in found]
+        return [event_from_store(doc) for doc in found]
 
     def mark_published(self, event_ids: list[str]) -> None:
         if event_ids:

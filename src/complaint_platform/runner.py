@@ -23,7 +23,7 @@ from .clock import Clock, clock_from
 from .config import ConfigError, Settings, load_settings
 from .access import AccessConfigError, AccessInterceptor, TokenBook
 from .grpc_server import GrpcServer, PortInUse, tls_credentials
-from .handling import BatchHandler, Outgoing
+from .handling import BatchHandler, Outgoing, PartitionOwner
 from .kafka_admin import ensure_topics
 from .mongo import Outbox, connect, is_transient
 from .policy import Node, PolicyError, load_policy_file
@@ -68,9 +68,12 @@ class ServiceParts:
     handler: BatchHandler
     register_grpc: Callable[[grpc.Server], None]
     grpc_service_names: list[str]
-    # (interval seconds, job): periodic work such as firing due deadlines
-    jobs: list[tuple[float, Job]] = field(default_factory=list)
+    # (interval seconds, job) or (interval, job, published): periodic work such as firing due
+    # deadlines; ``published`` is told the ids the broker acknowledged (default: the outbox's)
+    jobs: list[tuple] = field(default_factory=list)
     validate_policy: Callable[[Node], Any] | None = None
+    # work kept per partition of the case topics, told of every rebalance
+    owner: PartitionOwner | None = None
 
 
 def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> None:
@@ -94,7 +97,7 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
     processor = EventProcessor(settings, telemetry, parts.handler, clock, is_transient)
     outbox = Outbox(context.database)
     context.commands.bind(processor, outbox)
-    jobs = [(interval, job, outbox.mark_published) for interval, job in parts.jobs]
+    jobs = [(spec[0], spec[1], spec[2] if len(spec) > 2 else outbox.mark_published) for spec in parts.jobs]
     jobs.append((2.0, _relay(outbox), outbox.mark_published))
     try:
         interceptors = ([AccessInterceptor(TokenBook.load(settings.grpc_auth_tokens_file))]
@@ -111,7 +114,7 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
         "grpc": f"{settings.grpc_host}:{server.port}", "kafka": settings.kafka.bootstrap_servers,
         "database": settings.mongodb_database, "metrics_port": settings.metrics_port}})
     try:
-        asyncio.run(_serve(processor, CONSUMED_TOPICS[name], jobs))
+        asyncio.run(_serve(processor, CONSUMED_TOPICS[name], jobs, parts.owner))
     finally:
         server.stop(grace=10.0)
         telemetry.shutdown()
@@ -119,12 +122,12 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
         log.info("%s stopped", name)
 
 
-async def _serve(processor: EventProcessor, topics, jobs) -> None:
+async def _serve(processor: EventProcessor, topics, jobs, owner: PartitionOwner | None) -> None:
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
-    await processor.run(topics, jobs, stopping)
+    await processor.run(topics, jobs, stopping, owner)
 
 
 def _relay(outbox: Outbox) -> Job:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
+from aiokafka import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, KafkaError
 from opentelemetry import trace
 
@@ -29,7 +30,7 @@ from . import kafka_clients
 from .clock import Clock
 from .config import Settings
 from .envelope import Received, decode, headers_for, to_timestamp
-from .handling import BatchHandler, BatchResult, Incoming, Outgoing
+from .handling import BatchHandler, BatchResult, Incoming, Outgoing, PartitionOwner
 from .masking import mask_text
 from .telemetry import Telemetry, header_dict, inject_trace
 from .topics import DEADLETTER
@@ -64,12 +65,15 @@ class EventProcessor:
                                       description="records behind the partition's high watermark, per partition")
 
     async def run(self, topics: Sequence[str], jobs: Sequence[tuple[float, Job, Callable[[list[str]], None]]],
-                  stopping: asyncio.Event) -> None:
+                  stopping: asyncio.Event, owner: PartitionOwner | None = None) -> None:
         """Consume until ``stopping`` is set, then finish the batch in hand, commit and close."""
         self._loop = asyncio.get_running_loop()
         service, kafka = self._settings.service, self._settings.kafka
         self._producer = kafka_clients.producer(kafka, f"complaints-{service}")
-        consumer = kafka_clients.consumer(kafka, topics, f"complaints-{service}", f"complaints-{service}")
+        listener = _OwnerListener(owner, self._executor) if owner is not None else None
+        consumer = kafka_clients.consumer(kafka, topics, f"complaints-{service}", f"complaints-{service}", listener)
+        if listener is not None:
+            listener.consumer = consumer
         await _start_with_retry(self._producer, "producer")
         await _start_with_retry(consumer, "consumer")
         timers = [asyncio.create_task(self._every(interval, job, published, stopping))
@@ -162,10 +166,17 @@ class EventProcessor:
             return
         if not produced:
             return
-        with self._telemetry.span(f"{self._settings.service} job", job=getattr(job, "__name__", "job")):
-            await self._publish(produced, {})
+        try:
+            with self._telemetry.span(f"{self._settings.service} job", job=getattr(job, "__name__", "job")):
+                await self._publish(produced, {})
+        except KafkaError as error:  # staged in storage: published by a later tick or the relay
+            log.warning("publishing %d events of %s failed: %s", len(produced), getattr(job, "__name__", "job"), error)
+            return
         if published is not None:
-            await loop.run_in_executor(self._executor, published, [item.event_id for item in produced])
+            try:
+                await loop.run_in_executor(self._executor, published, [item.event_id for item in produced])
+            except Exception as error:  # noqa: BLE001 - the relay publishes them again; consumers dedupe
+                log.warning("recording %d published events failed: %s", len(produced), error)
 
     def execute_command(self, command: Callable[[datetime], tuple[object, list[Outgoing]]],
                         published: Callable[[list[str]], None], timeout_s: float = 30.0):
@@ -221,19 +232,69 @@ class EventProcessor:
             await future
 
     async def _dead_letter(self, record: Received, reason: str, now: datetime) -> None:
+        from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError
+
+        # The original bytes stay intact for replay; everything else the sender controls is capped
+        # (a reason may quote a 1 MB field name, a content-type header may be 1 MB), so a letter is
+        # at most its original key and value plus a few kilobytes.
         reason = mask_text(reason)
+        if len(reason) > 2000:
+            reason = f"{reason[:2000]}... ({len(reason) - 2000} more characters)"
+        content_type = record.content_type
+        if len(content_type) > 200:
+            content_type = f"{content_type[:200]}..."
         letter = envelope_pb2.DeadLetter(
             source_topic=record.topic, source_partition=record.partition, source_offset=record.offset,
             original_value=record.value or b"", original_key=record.key or b"", reason=reason,
-            rejected_by=self._settings.service, content_type=record.content_type,
+            rejected_by=self._settings.service, content_type=content_type,
         )
         letter.rejected_at.CopyFrom(to_timestamp(now))
-        log.warning("dead-lettered %s[%d]@%d: %s", record.topic, record.partition, record.offset, reason,
-                    extra={"fields": {"topic": record.topic, "offset": record.offset, "reason": reason}})
-        await self._producer.send_and_wait(DEADLETTER, letter.SerializeToString(), key=record.key,
-                                           headers=[("content-type", b"application/x-protobuf"),
-                                                    ("reason", reason.encode("utf-8")[:1000])])
+        log.warning("dead-lettered %s[%d]@%d: %s", record.topic, record.partition, record.offset, reason[:500],
+                    extra={"fields": {"topic": record.topic, "offset": record.offset, "reason": reason[:500]}})
+        key = record.key if record.key is None or len(record.key) <= 1024 else record.key[:1024]
+        headers = [("content-type", b"application/x-protobuf"),
+                   ("reason", reason.encode("utf-8")[:1000].decode("utf-8", "ignore").encode("utf-8"))]
+        try:
+            await self._producer.send_and_wait(DEADLETTER, letter.SerializeToString(), key=key, headers=headers)
+        except (MessageSizeTooLargeError, RecordListTooLargeError) as error:
+            # Larger than this producer or the dead-letter topic accepts: a crash here would stop
+            # the partition for good, so the letter goes without the bytes, which stay in the
+            # source partition at the offset it names.
+            size = len(record.value or b"") + len(record.key or b"")
+            letter.original_value, letter.original_key = b"", b""
+            letter.reason = (f"{reason}; original key and value ({size} bytes) too large for the dead-letter "
+                             f"topic ({type(error).__name__}): replay from {record.topic}[{record.partition}]"
+                             f"@{record.offset}")
+            log.error("dead letter for %s[%d]@%d sent without its %d original bytes: %s", record.topic,
+                      record.partition, record.offset, size, error)
+            await self._producer.send_and_wait(DEADLETTER, letter.SerializeToString(), key=key, headers=headers)
         self._dead.add(1, {"topic": record.topic})
+
+
+class _OwnerListener(ConsumerRebalanceListener):
+    """Tells the partition owner, on the handler thread, which share of the cases is this replica's."""
+
+    def __init__(self, owner: PartitionOwner, executor: ThreadPoolExecutor) -> None:
+        self._owner = owner
+        self._executor = executor
+        self.consumer = None
+
+    async def on_partitions_revoked(self, revoked) -> None:
+        mine = {partition.partition for partition in revoked if partition.topic == self._owner.topic}
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._owner.revoked, mine)
+
+    async def on_partitions_assigned(self, assigned) -> None:
+        mine = {partition.partition for partition in assigned if partition.topic == self._owner.topic}
+        count = len(self.consumer.partitions_for_topic(self._owner.topic) or ())
+        attempt = 0
+        while True:
+            try:
+                await asyncio.get_running_loop().run_in_executor(self._executor, self._owner.assigned, mine, count)
+                return
+            except Exception as error:  # noqa: BLE001 - without its share loaded the replica must not go on
+                attempt += 1
+                log.warning("loading the share of partitions %s failed (attempt %d): %s", sorted(mine), attempt, error)
+                await asyncio.sleep(_RETRY_DELAYS[min(attempt, len(_RETRY_DELAYS) - 1)])
 
 
 def _received(message) -> Received:

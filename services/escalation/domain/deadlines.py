@@ -8,7 +8,7 @@ already announced, so a second ``fire`` at the same moment yields nothing.
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -175,7 +175,8 @@ class Deadline:
         self.paused_at = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # every field is immutable (text, numbers, times), so a shallow copy is a faithful one
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Deadline:
