@@ -9,6 +9,7 @@ the batch in hand, drain gRPC, flush spans).
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import logging
 import signal
 import sys
@@ -77,6 +78,7 @@ class ServiceParts:
 
 
 def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> None:
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints every thread's stack to stderr
     try:
         settings = load_settings(name)
         configure_logging(settings)
@@ -127,7 +129,14 @@ async def _serve(processor: EventProcessor, topics, jobs, owner: PartitionOwner 
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
+    loop.add_signal_handler(signal.SIGUSR2, _print_tasks)  # `kill -USR2 <pid>`: what every coroutine awaits
     await processor.run(topics, jobs, stopping, owner)
+
+
+def _print_tasks() -> None:
+    for task in asyncio.all_tasks():
+        task.print_stack(limit=8, file=sys.stderr)
+    sys.stderr.flush()
 
 
 def _relay(outbox: Outbox) -> Job:

@@ -281,10 +281,12 @@ class _OwnerListener(ConsumerRebalanceListener):
 
     async def on_partitions_revoked(self, revoked) -> None:
         mine = {partition.partition for partition in revoked if partition.topic == self._owner.topic}
+        log.info("partitions revoked: %s", sorted(f"{p.topic}[{p.partition}]" for p in revoked))
         await asyncio.get_running_loop().run_in_executor(self._executor, self._owner.revoked, mine)
 
     async def on_partitions_assigned(self, assigned) -> None:
         mine = {partition.partition for partition in assigned if partition.topic == self._owner.topic}
+        log.info("partitions assigned: %s", sorted(f"{p.topic}[{p.partition}]" for p in assigned))
         count = len(self.consumer.partitions_for_topic(self._owner.topic) or ())
         attempt = 0
         while True:
