@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup dev test test-unit test-integration proto proto-check proto-snapshot k8s-check bench bench-deadlines clean
+.PHONY: setup dev test test-unit test-integration test-faults proto proto-check proto-snapshot k8s-check bench bench-deadlines bench-lookups clean
 
 setup: $(INSTALLED)
 
@@ -24,13 +24,18 @@ dev: setup
 	@$(PY) -m tools.dev
 
 test: setup proto-check
-	@$(PY) -m pytest -q -p no:cacheprovider
+	@$(PY) -m pytest -q -p no:cacheprovider --ignore=tests/faults
 
 test-unit: setup
-	@$(PY) -m pytest -q -m "not integration" -p no:cacheprovider
+	@$(PY) -m pytest -q -m "not integration" -p no:cacheprovider --ignore=tests/faults
 
 test-integration: setup
-	@$(PY) -m pytest -q -m integration -p no:cacheprovider
+	@$(PY) -m pytest -q -m integration -p no:cacheprovider --ignore=tests/faults
+
+# kill -9 each service, restart the database and the broker while complaints flow, then check
+# nothing was lost or done twice (about 10 minutes; FAULT_COMPLAINTS, FAULT_RATE, FAULT_SEED).
+test-faults: setup
+	@$(PY) -m pytest -q -p no:cacheprovider -m faults tests/faults
 
 proto: setup
 	@$(PY) -m tools.gen_protos
@@ -53,10 +58,17 @@ k8s-check: setup
 clean:
 	rm -rf $(VENV) .dev build *.egg-info
 
-# Measures the embedded stack's limits and the pipeline; writes bench-results/bench.{json,png}.
+# Measures the limits, the pipeline, gRPC lookups and intake alone (bench-results/bench.{json,png}),
+# then breach lateness with 100k open deadlines (bench-results/deadlines.json).
+# KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI run it against a real Kafka and MongoDB.
 bench: setup
 	@$(PY) -m tools.bench
+	@$(PY) -m tools.bench_deadlines
 
 # Breach lateness with 100k open deadlines (BENCH_DEADLINES, BENCH_SPREAD_S); writes bench-results/deadlines.json.
 bench-deadlines: setup
 	@$(PY) -m tools.bench_deadlines
+
+# gRPC lookup latency p50/p95/p99 at BENCH_LOOKUP_RATE (default 1,000/s, open loop); writes bench-results/lookups.json.
+bench-lookups: setup
+	@$(PY) -m tools.bench_lookups

@@ -7,8 +7,9 @@
     at half that rate.
 
 Prints a table, writes bench-results/bench.json and bench-results/bench.png. BENCH_COMPLAINTS and
-BENCH_SECONDS size the run; KAFKA_BOOTSTRAP_SERVERS / MONGODB_URI, when set, measure the limits of
-a real Kafka and MongoDB instead of starting embedded ones.
+BENCH_SECONDS size the run; also measured: gRPC lookups at BENCH_LOOKUP_RATE requests/s (default
+1,000) and intake alone. KAFKA_BOOTSTRAP_SERVERS / MONGODB_URI, when set, run the whole benchmark
+(limits and services) against a real Kafka and MongoDB instead of the embedded ones.
 """
 
 from __future__ import annotations
@@ -150,6 +151,24 @@ def latency_at(pipeline: Pipeline, rate: float, seconds: float) -> dict:
             "points": points}
 
 
+def intake_alone(pipeline: Pipeline, stack: EmbeddedStack, count: int) -> dict:
+    """Intake by itself: the other services are stopped, so it has the machine to itself."""
+    for name in ("dispatch", "escalation", "verification"):
+        stack.stop_service(name)
+    say(f"  intake alone: {count} complaints ...")
+    pipeline.registered.clear()
+    pipeline.sent.clear()
+    started = time.perf_counter()
+    for _ in range(count):
+        pipeline.send()
+    pipeline.publisher.flush()
+    while len(pipeline.registered) < count and time.perf_counter() - started < 300:
+        pipeline.read(0.2)
+    seconds = max(pipeline.registered.values()) - started if pipeline.registered else float("inf")
+    return {"complaints": count, "registered": len(pipeline.registered), "seconds": round(seconds, 2),
+            "complaints_per_s": round(len(pipeline.registered) / seconds, 1)}
+
+
 def _pct(values: list[float], pct: int) -> float | None:
     if not values:
         return None
@@ -176,20 +195,25 @@ def draw(result: dict, path: Path) -> None:
 def main() -> None:
     count = int(os.environ.get("BENCH_COMPLAINTS", "2000"))
     seconds = float(os.environ.get("BENCH_SECONDS", "20"))
+    lookup_rate = float(os.environ.get("BENCH_LOOKUP_RATE", "1000"))
     RESULTS.mkdir(exist_ok=True)
-    say("benchmark: embedded broker and database on loopback, 4 services (this takes a few minutes)")
+    external_kafka, external_mongodb = os.environ.get("KAFKA_BOOTSTRAP_SERVERS"), os.environ.get("MONGODB_URI")
+    where = ", ".join(filter(None, [f"Kafka at {external_kafka}" if external_kafka else "embedded Tansu",
+                                    "MongoDB by MONGODB_URI" if external_mongodb else "embedded SecantusDB"]))
+    say(f"benchmark: {where}, 4 services (this takes a few minutes)")
     stack = EmbeddedStack(Ports.free(), durable=False, session_timeout_s=3.0,
-                          extra_env={"LOG_LEVEL": "WARNING", "OTEL_METRICS_EXPORTER": "none"})
-    result: dict = {"machine": {"cpus": os.cpu_count()}}
+                          extra_env={"LOG_LEVEL": "WARNING", "OTEL_METRICS_EXPORTER": "none"},
+                          external_kafka=external_kafka, external_mongodb=external_mongodb,
+                          database_prefix="complaints_bench_")
+    result: dict = {"machine": {"cpus": os.cpu_count()}, "kafka": "external" if external_kafka else "embedded Tansu",
+                    "mongodb": "external" if external_mongodb else "embedded SecantusDB"}
     try:
         stack.start_infrastructure()
         stack.create_topics(partitions=6)
-        bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", stack.kafka_bootstrap)
-        uri = os.environ.get("MONGODB_URI", stack.mongodb_uri)
         say("  limits: broker produce/consume of 20,000 messages of 600 bytes ...")
-        broker = asyncio.run(broker_rates(bootstrap, 20_000, 600))
+        broker = asyncio.run(broker_rates(stack.kafka_bootstrap, 20_000, 600))
         say("  limits: database bulk insert of 20,000 documents ...")
-        database = database_rate(uri, 20_000, 600)
+        database = database_rate(stack.mongodb_uri, 20_000, 600)
         limit = min(broker["produce_per_s"], broker["consume_per_s"]) / 5, database["bulk_insert_per_s"] / 4
         result["limits"] = {"broker": broker, "database": database,
                             "complaint_limit_per_s": round(min(limit), 1),
@@ -203,14 +227,23 @@ def main() -> None:
         while time.perf_counter() < drain_until:
             pipeline.read(0.2)
         half = latency_at(pipeline, max(sustained["complaints_per_s"] / 2, 1.0), seconds)
-        pipeline.close()
         result["pipeline"] = {"sustained": sustained, "half_rate": half,
                               "ratio_to_limit": round(sustained["complaints_per_s"] / result["limits"]["complaint_limit_per_s"], 3)}
+        result["lookups"] = _lookups(stack, sorted(pipeline.case_of), lookup_rate)
+        result["intake_alone"] = intake_alone(pipeline, stack, min(count, 1000))
+        pipeline.close()
     finally:
         stack.stop()
     draw(result, RESULTS / "bench.png")
     (RESULTS / "bench.json").write_text(json.dumps(result, indent=2))
     print_table(result)
+
+
+def _lookups(stack: EmbeddedStack, case_ids: list[str], rate: float) -> dict:
+    from .bench_lookups import measure_lookups
+
+    say(f"  gRPC lookups at {rate:.0f} requests/s ...")
+    return measure_lookups(stack, case_ids, rate=rate, seconds=10, progress=say)
 
 
 def print_table(result: dict) -> None:
@@ -226,7 +259,12 @@ def print_table(result: dict) -> None:
         ("latency p50 at half rate (ms)", pipeline["half_rate"]["p50_ms"]),
         ("latency p95 at half rate (ms)", pipeline["half_rate"]["p95_ms"]),
         ("latency p99 at half rate (ms)", pipeline["half_rate"]["p99_ms"]),
+        ("intake alone (complaints/s)", result["intake_alone"]["complaints_per_s"]),
     ]
+    lookups = result.get("lookups") or {}
+    for key in ("target_rate", "achieved_rate", "p50_ms", "p95_ms", "p99_ms", "errors"):
+        if key in lookups:
+            rows.append((f"gRPC lookups {key}", lookups[key]))
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")

@@ -1,6 +1,6 @@
 """``make bench-deadlines``: how late breaches fire with 100k open deadlines (target: p99 within 1 s).
 
-Starts the embedded stack with the escalation service alone, stores BENCH_DEADLINES open clocks
+Starts the embedded stack (or uses KAFKA_BOOTSTRAP_SERVERS / MONGODB_URI) with the escalation service alone, stores BENCH_DEADLINES open clocks
 (default 100,000) falling due over BENCH_SPREAD_S seconds (default 60) from 30 s after the start,
 and measures, for every DeadlineBreached the service publishes, how long after its due time it was
 seen on the topic. Writes bench-results/deadlines.json.
@@ -60,11 +60,16 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     say(f"deadline benchmark: {count:,} open deadlines due over {spread_s:.0f} s, escalation service alone")
     stack = EmbeddedStack(Ports.free(), durable=False, session_timeout_s=3.0,
-                          extra_env={"LOG_LEVEL": "WARNING", "OTEL_METRICS_EXPORTER": "none"})
+                          extra_env={"LOG_LEVEL": "WARNING", "OTEL_METRICS_EXPORTER": "none"},
+                          external_kafka=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"),
+                          external_mongodb=os.environ.get("MONGODB_URI"), database_prefix="complaints_bench_")
     try:
         stack.start_infrastructure()
         stack.create_topics(partitions=6)
-        database = pymongo.MongoClient(stack.mongodb_uri)["complaints_escalation"]
+        database = pymongo.MongoClient(stack.mongodb_uri)[f"{stack.database_prefix}escalation"]
+        if stack.external_mongodb:
+            for name in (store.DEADLINES, store.CASES, store.FIRINGS, store.FIRING_RELAY):
+                database[name].drop()  # the benchmark's own database: a real server keeps earlier runs
         store.ensure_indexes(database)
         first_due = datetime.now(timezone.utc) + timedelta(seconds=30 + count / 8000)
         due_by_id = seed(database, count, first_due, spread_s)

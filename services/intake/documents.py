@@ -55,10 +55,12 @@ class CaseRecord(Document):
     meta = {
         "collection": "cases",
         "strict": False,
+        # SecantusDB uses an index only when it holds every field a query names: the case id closes
+        # each one so that the keyset pages (registered_at = t and _id beyond the last) stay indexed.
         "indexes": [
-            {"fields": ["customer_id", "-registered_at"]},
+            {"fields": ["customer_id", "-registered_at", "-case_id"]},
             {"fields": ["registered_at", "case_id"]},
-            {"fields": ["region", "category", "registered_at"]},
+            {"fields": ["region", "category", "registered_at", "case_id"]},
         ],
     }
 

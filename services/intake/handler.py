@@ -109,11 +109,13 @@ class IntakeHandler(InboxHandler):
                 case_ids.add(item.envelope.case_id)
         self.cases: dict[str, CaseFile] = {}
         self.views: dict[str, dict] = {}
-        # two indexed queries: the embedded database answers "$or" with a full scan
-        for query in ({"customer_id": {"$in": sorted(customers)}, "status": {"$ne": "CLOSED"}},
-                      {"_id": {"$in": sorted(case_ids)}}):
+        # two indexed queries: the embedded database answers "$or" and "$ne" with a full scan,
+        # so closed cases are left out here rather than in the query
+        for query, open_only in (({"customer_id": {"$in": sorted(customers)}}, True),
+                                 ({"_id": {"$in": sorted(case_ids)}}, False)):
             for doc in self.database[_CASES].find(query):
-                self._remember_case(doc)
+                if not (open_only and doc.get("status") == "CLOSED"):
+                    self._remember_case(doc)
         self.stored: set[str] = set(self.cases)
         self.known = {doc["_id"]: doc["case_id"] for doc in self.database[_SUBMISSIONS].find(
             {"_id": {"$in": sorted(keys)}}, {"case_id": 1})}

@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from complaints.v1 import common_pb2, intake_service_pb2, intake_service_pb2_grpc
 from complaint_platform.envelope import from_timestamp, to_timestamp
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
-from complaint_platform.paging import decode_token, encode_token, page_size
+from complaint_platform.paging import decode_token, encode_token, page_size, rows_after
 
 from .documents import CaseRecord, SubmissionRecord
 
 
-def case_view(record: CaseRecord) -> intake_service_pb2.CaseView:
+class _Stored:
+    """A stored case as read straight from MongoDB, with the attribute names of ``CaseRecord``."""
+
+    __slots__ = ("_doc",)
+
+    def __init__(self, doc: Mapping[str, Any]) -> None:
+        self._doc = doc
+
+    def __getattr__(self, name: str) -> Any:
+        return self._doc.get("_id" if name == "case_id" else name)
+
+
+def case_view(record: CaseRecord | Mapping[str, Any]) -> intake_service_pb2.CaseView:
+    """The view of a case, from a ``CaseRecord`` or from its raw document."""
+    if isinstance(record, Mapping):
+        record = _Stored(record)
     view = intake_service_pb2.CaseView(
         case_id=record.case_id, status=common_pb2.CaseStatus.Value(f"CASE_STATUS_{record.status}"),
         customer_id=record.customer_id, category=record.category, severity=record.severity or 0,
@@ -41,14 +58,18 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
 
     @rpc
     def GetCase(self, request, context):
+        # The hottest lookup: one find by _id on the raw collection. Building mongoengine documents
+        # cost about as much CPU again as the rest of the call (measured: 0.7 of 0.8 ms per call),
+        # and a projection would not help, SecantusDB spends more applying it than it saves.
+        cases = CaseRecord._get_collection()
         if request.case_id:
-            record = CaseRecord.objects(case_id=require_id(request.case_id, "case_id")).first()
+            record = cases.find_one({"_id": require_id(request.case_id, "case_id")})
         elif request.submission_id:
             if request.channel == common_pb2.CHANNEL_UNSPECIFIED:
                 raise BadRequest("channel is required with submission_id")
             key = submission_key(request.channel, require_id(request.submission_id, "submission_id"))
-            submission = SubmissionRecord.objects(key=key).first()
-            record = CaseRecord.objects(case_id=submission.case_id).first() if submission else None
+            submission = SubmissionRecord._get_collection().find_one({"_id": key})
+            record = cases.find_one({"_id": submission["case_id"]}) if submission else None
         else:
             raise BadRequest("give case_id, or channel and submission_id")
         if record is None:
@@ -59,13 +80,15 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
     def ListCustomerCases(self, request, context):
         customer = require_id(request.customer_id, "customer_id")
         size = page_size(request.page.page_size)
-        query = CaseRecord.objects(customer_id=customer).order_by("-registered_at", "-case_id")
+        order = ("-registered_at", "-case_id")
         after = decode_token(request.page.page_token)
         if after:
-            moment = datetime.fromisoformat(after[0])
-            query = query.filter(__raw__={"$or": [{"registered_at": {"$lt": moment}},
-                                                  {"registered_at": moment, "_id": {"$lt": after[1]}}]})
-        return intake_service_pb2.ListCustomerCasesResponse(**_page(query, size, reverse=True))
+            records = rows_after(lambda raw, limit: _cases(raw, order, limit),
+                                 {"customer_id": customer}, ["registered_at", "_id"],
+                                 [datetime.fromisoformat(after[0]), after[1]], descending=True, size=size)
+        else:
+            records = list(CaseRecord.objects(customer_id=customer).order_by(*order).limit(size + 1))
+        return intake_service_pb2.ListCustomerCasesResponse(**_page(records, size))
 
     @rpc
     def ListSubmissions(self, request, context):
@@ -97,13 +120,14 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
             window["$lt"] = from_timestamp(request.registered_to)
         if window:
             raw["registered_at"] = window
+        order = ("registered_at", "case_id")
         after = decode_token(request.page.page_token)
         if after:
-            moment = datetime.fromisoformat(after[0])
-            raw = {"$and": [raw, {"$or": [{"registered_at": {"$gt": moment}},
-                                          {"registered_at": moment, "_id": {"$gt": after[1]}}]}]}
-        query = CaseRecord.objects(__raw__=raw).order_by("registered_at", "case_id")
-        return intake_service_pb2.SearchCasesResponse(**_page(query, size))
+            records = rows_after(lambda query, limit: _cases(query, order, limit), raw, ["registered_at", "_id"],
+                                 [datetime.fromisoformat(after[0]), after[1]], descending=False, size=size)
+        else:
+            records = _cases(raw, order, size + 1)
+        return intake_service_pb2.SearchCasesResponse(**_page(records, size))
 
     @rpc
     def ListProxyMembers(self, request, context):
@@ -128,8 +152,12 @@ def submission_key(channel: int, submission_id: str) -> str:
     return f"{common_pb2.Channel.Name(channel).removeprefix('CHANNEL_')}:{submission_id}"
 
 
-def _page(query, size: int, reverse: bool = False) -> dict:
-    records = list(query.limit(size + 1))
+def _cases(raw: dict, order: tuple[str, ...], limit: int) -> list[CaseRecord]:
+    return list(CaseRecord.objects(__raw__=raw).order_by(*order).limit(limit))
+
+
+def _page(records: list, size: int) -> dict:
+    """``records`` holds up to size + 1 rows: one more than the page says there is a next page."""
     more = len(records) > size
     records = records[:size]
     token = ""

@@ -9,7 +9,7 @@ from typing import Any
 from complaints.v1 import common_pb2, verification_service_pb2 as pb, verification_service_pb2_grpc
 from complaint_platform.envelope import from_timestamp, to_timestamp
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
-from complaint_platform.paging import decode_token, encode_token, page_size
+from complaint_platform.paging import decode_token, encode_token, page_size, rows_after
 
 from . import store
 from .domain.audit import GENESIS, verify_chain
@@ -72,12 +72,15 @@ class VerificationServicer(verification_service_pb2_grpc.VerificationServiceServ
     def ListRecords(self, request, context):
         size = page_size(request.page.page_size)
         query = filter_query(request.filter)
+        records = self._database[store.RECORDS]
+        order = [("opened_at", 1), ("_id", 1)]
         after = decode_token(request.page.page_token)
         if after:
-            opened = datetime.fromisoformat(after[0])
-            query = {"$and": [query, {"$or": [{"opened_at": {"$gt": opened}},
-                                              {"opened_at": opened, "_id": {"$gt": after[1]}}]}]}
-        docs = list(self._database[store.RECORDS].find(query).sort([("opened_at", 1), ("_id", 1)]).limit(size + 1))
+            docs = rows_after(lambda raw, limit: list(records.find(raw).sort(order).limit(limit)), query,
+                              ["opened_at", "_id"], [datetime.fromisoformat(after[0]), after[1]],
+                              descending=False, size=size)
+        else:
+            docs = list(records.find(query).sort(order).limit(size + 1))
         token = ""
         if len(docs) > size:
             docs = docs[:size]

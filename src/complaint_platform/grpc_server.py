@@ -12,9 +12,14 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from opentelemetry import context as otel_context
 from opentelemetry import propagate
-from opentelemetry.trace import SpanKind, Tracer
+from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
 
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+# Codes that mean the server failed (OpenTelemetry's gRPC conventions); NOT_FOUND, INVALID_ARGUMENT
+# and the like are the caller's, and leave the span's status unset.
+_SERVER_FAULTS = frozenset({grpc.StatusCode.UNKNOWN, grpc.StatusCode.DEADLINE_EXCEEDED,
+                            grpc.StatusCode.UNIMPLEMENTED, grpc.StatusCode.INTERNAL,
+                            grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DATA_LOSS})
 
 
 class PortInUse(RuntimeError):
@@ -34,7 +39,13 @@ def check_port_free(host: str, port: int, variable: str) -> None:
 
 
 class _TracingInterceptor(grpc.ServerInterceptor):
-    """Continues the caller's trace from the ``traceparent`` metadata."""
+    """Continues the caller's trace from the ``traceparent`` metadata.
+
+    The span records the call's status code. ``context.abort`` (how servicers answer NOT_FOUND,
+    INVALID_ARGUMENT ...) raises a bare Exception: that is an answer, not a failure, so no
+    exception event is recorded for it (formatting its stack trace cost more CPU than the lookup
+    it ended). Anything else that escapes the servicer is recorded, masked at export like every
+    span."""
 
     def __init__(self, tracer: Tracer) -> None:
         self._tracer = tracer
@@ -49,17 +60,43 @@ class _TracingInterceptor(grpc.ServerInterceptor):
         inner = handler.unary_unary
 
         def traced(request, context):
-            token = otel_context.attach(propagate.extract(carrier))
+            token = otel_context.attach(propagate.extract(carrier)) if "traceparent" in carrier else None
             try:
                 with self._tracer.start_as_current_span(method, kind=SpanKind.SERVER,
-                                                        attributes={"rpc.system": "grpc", "rpc.method": method}):
-                    return inner(request, context)
+                                                        attributes={"rpc.system": "grpc", "rpc.method": method},
+                                                        record_exception=False,
+                                                        set_status_on_exception=False) as span:
+                    try:
+                        response = inner(request, context)
+                    except Exception as error:
+                        code = _code_of(context)
+                        if code is None or code == grpc.StatusCode.OK:  # not an abort: a failure
+                            code = grpc.StatusCode.UNKNOWN
+                            span.record_exception(error)
+                        _end(span, code)
+                        raise
+                    _end(span, _code_of(context) or grpc.StatusCode.OK)
+                    return response
             finally:
-                otel_context.detach(token)
+                if token is not None:
+                    otel_context.detach(token)
 
         return grpc.unary_unary_rpc_method_handler(
             traced, request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer)
+
+
+def _code_of(context) -> grpc.StatusCode | None:
+    try:
+        return context.code()
+    except (AttributeError, NotImplementedError):
+        return None
+
+
+def _end(span, code: grpc.StatusCode) -> None:
+    span.set_attribute("rpc.grpc.status_code", code.value[0])
+    if code in _SERVER_FAULTS:
+        span.set_status(Status(StatusCode.ERROR, code.name))
 
 
 def tls_credentials(cert_file: str, key_file: str, client_ca_file: str = "") -> grpc.ServerCredentials | None:

@@ -53,7 +53,8 @@ def consumer(kafka: KafkaSettings, topics: Sequence[str], group_id: str, client_
         heartbeat_interval_ms=max(session_ms // 5, 300),
         request_timeout_ms=max(session_ms * 3, 40_000),
         max_poll_interval_ms=300_000,
-        # Range keeps partition n of every case topic on one consumer, so a replica owns whole cases.
+        # Range keeps partition n of every case topic on one consumer, so a replica owns whole cases
+        # (a tool joining the group, e.g. to rewind it, must offer the same assignor).
         partition_assignment_strategy=(RangePartitionAssignor,),
         **_security(kafka),
     )

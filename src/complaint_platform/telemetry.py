@@ -20,7 +20,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import metrics, propagate, trace
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace import Event, ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import (
     BatchSpanProcessor,
     ConsoleSpanExporter,
@@ -28,10 +28,10 @@ from opentelemetry.sdk.trace.export import (
     SpanExporter,
     SpanExportResult,
 )
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import SpanKind, Status
 
 from .config import Settings
-from .masking import mask_fields, mask_text
+from .masking import mask_fields, mask_text, mask_value
 
 _TRACE_HEADERS = ("traceparent", "tracestate")
 
@@ -53,10 +53,45 @@ class JsonLinesSpanExporter(SpanExporter):
         return None
 
 
+class MaskingSpanExporter(SpanExporter):
+    """Masks personal data in every finished span before any exporter sees it.
+
+    Attributes are masked when a span starts (``_clean``), but the SDK adds more later:
+    exception events (``exception.message``, ``exception.stacktrace``) and the status
+    description, both taken from exception texts. This wrapper masks those too, for
+    OTLP and the console as well as the JSON-lines file.
+    """
+
+    def __init__(self, inner: SpanExporter) -> None:
+        self._inner = inner
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return self._inner.export([masked_span(span) for span in spans])
+
+    def shutdown(self) -> None:
+        self._inner.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self._inner.force_flush(timeout_millis)
+
+
+def masked_span(span: ReadableSpan) -> ReadableSpan:
+    status = span.status
+    if status.description:
+        status = Status(status.status_code, mask_text(status.description))
+    return ReadableSpan(
+        name=mask_text(span.name), context=span.get_span_context(), parent=span.parent, resource=span.resource,
+        attributes=mask_fields(dict(span.attributes or {})),
+        events=[Event(mask_text(event.name), mask_fields(dict(event.attributes or {})), event.timestamp)
+                for event in span.events],
+        links=span.links, kind=span.kind, status=status, start_time=span.start_time, end_time=span.end_time,
+        instrumentation_scope=span.instrumentation_scope)
+
+
 def _span_record(span: ReadableSpan) -> dict[str, Any]:
     context = span.get_span_context()
-    return {
-        "name": span.name,
+    record = {
+        "name": mask_text(span.name),
         "trace_id": format(context.trace_id, "032x"),
         "span_id": format(context.span_id, "016x"),
         "parent_span_id": format(span.parent.span_id, "016x") if span.parent else None,
@@ -67,6 +102,12 @@ def _span_record(span: ReadableSpan) -> dict[str, Any]:
         "attributes": mask_fields(dict(span.attributes or {})),
         "status": span.status.status_code.name,
     }
+    if span.status.description:
+        record["status_description"] = mask_text(span.status.description)
+    if span.events:
+        record["events"] = [{"name": mask_text(event.name), "attributes": mask_fields(dict(event.attributes or {}))}
+                            for event in span.events]
+    return record
 
 
 class Telemetry:
@@ -80,11 +121,13 @@ class Telemetry:
             if name == "otlp":
                 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-                provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+                provider.add_span_processor(BatchSpanProcessor(MaskingSpanExporter(OTLPSpanExporter())))
             elif name == "console":
-                provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
+                provider.add_span_processor(BatchSpanProcessor(MaskingSpanExporter(ConsoleSpanExporter())))
         if settings.spans_file:
-            provider.add_span_processor(SimpleSpanProcessor(JsonLinesSpanExporter(settings.spans_file)))
+            # Synchronous: each span is appended to the file when it ends (tests read it right away).
+            exporter = MaskingSpanExporter(JsonLinesSpanExporter(settings.spans_file))
+            provider.add_span_processor(SimpleSpanProcessor(exporter))
         self.tracer_provider = provider
         self.tracer = provider.get_tracer(f"complaints.{settings.service}")
         self.meter_provider = _meter_provider(settings, resource)
@@ -122,8 +165,8 @@ def inject_trace(headers: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
 
 
 def _clean(attributes: dict[str, Any]) -> dict[str, Any]:
-    return {key: (mask_text(value) if isinstance(value, str) else value)
-            for key, value in attributes.items() if value is not None}
+    """Span attributes, masked by key (``customer.name``) and by pattern (phone numbers in any text)."""
+    return {key: mask_value(key, value) for key, value in attributes.items() if value is not None}
 
 
 def _meter_provider(settings: Settings, resource: Resource) -> MeterProvider:
@@ -166,17 +209,45 @@ class JsonLogFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class MaskingTextFormatter(logging.Formatter):
+    """Plain-text logs (LOG_FORMAT=text): the whole line, traceback included, is masked."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_text(super().format(record))
+
+
 def configure_logging(settings: Settings, stream=None) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
     if settings.log_format == "json":
         handler.setFormatter(JsonLogFormatter(settings.service))
     else:
-        handler.setFormatter(logging.Formatter(f"%(asctime)s {settings.service} %(levelname)s %(message)s"))
+        handler.setFormatter(MaskingTextFormatter(f"%(asctime)s {settings.service} %(levelname)s %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)
     for noisy in ("aiokafka", "kafka", "pymongo", "jieba"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    _route_uncaught_exceptions()
+
+
+def _route_uncaught_exceptions() -> None:
+    """Uncaught exceptions would otherwise print their (unmasked) text straight to stderr."""
+    crash_log = logging.getLogger("complaints.uncaught")
+
+    def on_exception(kind, value, traceback) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, traceback)
+            return
+        crash_log.critical("uncaught exception", exc_info=(kind, value, traceback))
+
+    def on_thread_exception(args) -> None:
+        if args.exc_type is SystemExit:
+            return
+        crash_log.error("uncaught exception in thread %s", getattr(args.thread, "name", "?"),
+                        exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+
+    sys.excepthook = on_exception
+    threading.excepthook = on_thread_exception
 
 
 def header_dict(headers: Iterable[tuple[str, bytes]] | dict | None) -> dict[str, bytes]:

@@ -11,6 +11,7 @@ import time
 
 import pymongo
 from aiokafka import AIOKafkaConsumer
+from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 
 from complaints.v1 import common_pb2
 from complaint_platform.topics import COMPLAINTS_SUBMITTED
@@ -31,7 +32,8 @@ def snapshot(stack, customers: set[str]) -> dict:
 async def rewind_intake_group(bootstrap: str) -> None:
     """What an operator does to rebuild intake from the topic: offsets back to the start."""
     consumer = AIOKafkaConsumer(COMPLAINTS_SUBMITTED, bootstrap_servers=bootstrap, group_id="complaints-intake",
-                                enable_auto_commit=False, session_timeout_ms=3000, heartbeat_interval_ms=600)
+                                enable_auto_commit=False, session_timeout_ms=3000, heartbeat_interval_ms=600,
+                                partition_assignment_strategy=(RangePartitionAssignor,))  # as the services
     await consumer.start()
     try:
         while not consumer.assignment():
