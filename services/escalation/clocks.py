@@ -64,13 +64,20 @@ class DeadlineFiring:
         self.timetable.suspend(partitions)
 
     def assigned(self, partitions: set[int], partition_count: int) -> None:
-        if partition_count != self._partition_count:
-            self.timetable.reassign(())  # a case's partition depends on the count: start afresh
+        # Read first, change the timetable after: if storage fails, the timetable stays as it was
+        # (the new partitions not held) and the retry loads them again.
+        fresh = partition_count != self._partition_count  # a case's partition depends on the count
+        added = sorted(set(partitions) - (set() if fresh else self.timetable.partitions))
+        live, unpublished = {}, []
+        if added:
+            live = store.load_clocks(self._database, {"state": {"$in": store.LIVE_STATES}})
+            unpublished = store.unpublished_firings(self._database)
+        if fresh:
+            self.timetable.reassign(())  # start afresh
             self._partition_count = partition_count
-        added = sorted(self.timetable.reassign(partitions))
+        self.timetable.reassign(partitions)
         if not added:
             return
-        live = store.load_clocks(self._database, {"state": {"$in": store.LIVE_STATES}})
         loaded = 0
         for deadline, version, fired in live.values():
             partition = self.partition_of(deadline.case_id)
@@ -78,8 +85,7 @@ class DeadlineFiring:
                 self.timetable.put(Entry(deadline, version, fired, partition))
                 loaded += 1
         waiting = {stored.relay_id for stored in self._unacknowledged}
-        relay = [(relay_id, outputs) for relay_id, outputs in store.unpublished_firings(self._database)
-                 if relay_id not in waiting]
+        relay = [(relay_id, outputs) for relay_id, outputs in unpublished if relay_id not in waiting]
         self._unacknowledged.extend(_Stored(relay_id, [event_from_store(item) for item in outputs])
                                     for relay_id, outputs in relay)
         log.info("holding clocks of partitions %s: %d loaded, %d ticks to re-publish", added, loaded, len(relay))

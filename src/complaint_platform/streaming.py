@@ -66,42 +66,80 @@ class EventProcessor:
 
     async def run(self, topics: Sequence[str], jobs: Sequence[tuple[float, Job, Callable[[list[str]], None]]],
                   stopping: asyncio.Event, owner: PartitionOwner | None = None) -> None:
-        """Consume until ``stopping`` is set, then finish the batch in hand, commit and close."""
+        """Consume until ``stopping`` is set, then finish the batch in hand, commit and close.
+
+        Causes before effects: a case's events come from several topics (its CaseRegistered on
+        cases.intake, the WorkOrderDispatched that follows on cases.dispatch) and handlers ignore
+        an event of a case they have not registered yet. Kafka orders only within a partition,
+        and aiokafka hands partitions back in a random order (it shuffles every fetch request),
+        so whenever a poll holds both (a replica starting on a backlog: after a rebalance, a
+        restart, under lag) the effect came first half the time and its clocks were lost. So
+        every poll drains all that was fetched (a ``batch_size`` cut could leave a cause behind
+        its effect) and hands it on merged in timestamp order, each partition in offset order,
+        ``batch_size`` records at a time, each committed once stored and published.
+        """
+        import heapq
+
+        from aiokafka import TopicPartition
+        from aiokafka.errors import IllegalStateError
+
         self._loop = asyncio.get_running_loop()
         service, kafka = self._settings.service, self._settings.kafka
         self._producer = kafka_clients.producer(kafka, f"complaints-{service}")
-        listener = _OwnerListener(owner, self._executor) if owner is not None else None
+        listener = _OwnerListener(owner, self._executor)
         consumer = kafka_clients.consumer(kafka, topics, f"complaints-{service}", f"complaints-{service}", listener)
-        if listener is not None:
-            listener.consumer = consumer
+        listener.consumer = consumer
         await _start_with_retry(self._producer, "producer")
         await _start_with_retry(consumer, "consumer")
         timers = [asyncio.create_task(self._every(interval, job, published, stopping))
                   for interval, job, published in jobs]
-        try:
-            while not stopping.is_set():
-                batches = await consumer.getmany(timeout_ms=int(kafka.batch_within_s * 1000) or 1,
-                                                 max_records=kafka.batch_size)
-                records = [record for partition in batches.values() for record in partition]
-                if not records:
-                    continue
-                await self.process(records)
-                offsets = {partition: items[-1].offset + 1 for partition, items in batches.items()}
+        drain = 1_000_000  # max_records of a poll: everything fetched (it is in memory already)
+
+        async def consume(batch, generation: int) -> bool:
+            """Store, publish and commit one batch; False if a rebalance made it stale."""
+            await listener.ready()  # the owner holds this assignment's share (e.g. its clocks)
+            async with listener.batch_lock:  # a rebalance waits until the batch is committed
+                if listener.generation != generation:
+                    # Polled before the partitions were revoked: whoever owns them now (this
+                    # replica too) reads them again from the committed offsets, as every new
+                    # assignment starts there. Handling them here could store a case's clocks
+                    # after the new owner loaded its share.
+                    log.info("dropping %d records polled before a rebalance", len(batch))
+                    return False
+                await self.process(batch)
+                offsets = {TopicPartition(record.topic, record.partition): record.offset + 1 for record in batch}
                 for partition, position in offsets.items():
                     highwater = consumer.highwater(partition)
                     if highwater is not None:
                         self._lag[(partition.topic, partition.partition)] = max(highwater - position, 0)
                 try:
                     await consumer.commit(offsets)
-                except CommitFailedError as error:
-                    # A rebalance took the partitions; the new owner re-reads them and the
-                    # handlers' inbox makes that redelivery change nothing.
+                except (CommitFailedError, IllegalStateError) as error:
+                    # The group moved on (the broker gave the partitions away, e.g. after a
+                    # missed heartbeat): the new owner re-reads them and the handlers' inbox
+                    # makes that redelivery change nothing.
                     log.warning("offset commit refused after a rebalance: %s", error)
+            return True
+
+        try:
+            while not stopping.is_set():
+                batches = await consumer.getmany(timeout_ms=int(kafka.batch_within_s * 1000) or 1,
+                                                 max_records=drain)
+                # Taken in the same step as the poll, which returns nothing while a rebalance is
+                # under way: these records belong to this generation's assignment.
+                generation = listener.generation
+                records = list(heapq.merge(*batches.values(), key=lambda record: record.timestamp))
+                for start in range(0, len(records), kafka.batch_size):
+                    if start and stopping.is_set():
+                        break  # the rest was not committed: read again after the restart
+                    if not await consume(records[start:start + kafka.batch_size], generation):
+                        break
         finally:
             for timer in timers:
                 timer.cancel()
             await asyncio.gather(*timers, return_exceptions=True)
             await consumer.stop()
+            await listener.stop()
             await self._producer.stop()
             self._executor.shutdown(wait=True)
 
@@ -272,22 +310,55 @@ class EventProcessor:
 
 
 class _OwnerListener(ConsumerRebalanceListener):
-    """Tells the partition owner, on the handler thread, which share of the cases is this replica's."""
+    """Keeps batches and rebalances apart, and tells the partition owner (if any), on the handler
+    thread, which share of the cases is this replica's.
 
-    def __init__(self, owner: PartitionOwner, executor: ThreadPoolExecutor) -> None:
+    On revocation the batch in hand is finished (stored, published, committed) before the
+    partitions go, and ``generation`` moves on so a batch polled earlier is dropped, not handled
+    after the new owner started. aiokafka heartbeats during ``on_partitions_revoked`` but not
+    during ``on_partitions_assigned``: loading the share there (waiting for the handler thread,
+    then reading every live clock) could outlast the session timeout, get the member evicted and
+    start the next rebalance. So the share loads in a task the consume loop waits for
+    (``ready``); the handler thread runs it before any later batch or tick.
+    """
+
+    def __init__(self, owner: PartitionOwner | None, executor: ThreadPoolExecutor) -> None:
         self._owner = owner
         self._executor = executor
         self.consumer = None
+        self.generation = 0
+        self.batch_lock = asyncio.Lock()
+        self._loading: asyncio.Task | None = None
 
     async def on_partitions_revoked(self, revoked) -> None:
-        mine = {partition.partition for partition in revoked if partition.topic == self._owner.topic}
         log.info("partitions revoked: %s", sorted(f"{p.topic}[{p.partition}]" for p in revoked))
-        await asyncio.get_running_loop().run_in_executor(self._executor, self._owner.revoked, mine)
+        async with self.batch_lock:
+            self.generation += 1
+        await self.stop()  # a share still loading: the next assignment loads its whole share
+        if self._owner is not None:
+            mine = {partition.partition for partition in revoked if partition.topic == self._owner.topic}
+            await asyncio.get_running_loop().run_in_executor(self._executor, self._owner.revoked, mine)
 
     async def on_partitions_assigned(self, assigned) -> None:
-        mine = {partition.partition for partition in assigned if partition.topic == self._owner.topic}
         log.info("partitions assigned: %s", sorted(f"{p.topic}[{p.partition}]" for p in assigned))
+        if self._owner is None:
+            return
+        mine = {partition.partition for partition in assigned if partition.topic == self._owner.topic}
         count = len(self.consumer.partitions_for_topic(self._owner.topic) or ())
+        self._loading = asyncio.get_running_loop().create_task(self._load(mine, count))
+
+    async def ready(self) -> None:
+        """Wait until the owner holds the current assignment's share."""
+        while (loading := self._loading) is not None and not loading.done():
+            await asyncio.wait([loading])
+
+    async def stop(self) -> None:
+        loading, self._loading = self._loading, None
+        if loading is not None and not loading.done():
+            loading.cancel()
+            await asyncio.wait([loading])
+
+    async def _load(self, mine: set[int], count: int) -> None:
         attempt = 0
         while True:
             try:

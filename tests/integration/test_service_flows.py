@@ -132,6 +132,87 @@ def test_deadline_due_while_escalation_is_down_fires_once(stack, tail, publisher
     assert view.overdue and view.escalation_level == 1
 
 
+def test_two_escalation_replicas_share_the_clocks_and_fire_each_once(stack, tail, publisher):
+    stack.start_replica("escalation", "escalation-b")
+    try:
+        stack.wait_healthy("escalation-b")
+        seen: list = []
+        accepts: dict[str, str] = {}  # accept deadline id -> case id
+        case_partitions: dict[str, int] = {}
+
+        def share(name: str) -> set[int]:
+            """The cases.intake.v1 partitions the replica's log says it holds now (none while revoked)."""
+            import ast
+            import json
+
+            held: set[int] = set()
+            for line in stack.log_path(name).read_text(errors="replace").splitlines():
+                try:
+                    message = json.loads(line).get("message", "")
+                except ValueError:
+                    continue
+                if message.startswith("partitions revoked:"):
+                    held = set()
+                elif message.startswith("partitions assigned:"):
+                    listed = ast.literal_eval(message.split(":", 1)[1].strip())
+                    held = {int(p.rsplit("[", 1)[1].rstrip("]")) for p in listed if p.startswith("cases.intake.v1[")}
+            return held
+
+        def open_one(n: int) -> None:
+            _, case_id, _ = open_case(tail, publisher, f"第{n}次投诉：宽带经常掉线，报修没人管", seen)
+            events = collect_case(tail, case_id, lambda got: any(
+                e.name == "DeadlineSet" and e.payload.kind == case_events_pb2.DEADLINE_KIND_WORK_ORDER_ACCEPT
+                for e in got), seen=seen)
+            accept = next(e.payload for e in events if e.name == "DeadlineSet"
+                          and e.payload.kind == case_events_pb2.DEADLINE_KIND_WORK_ORDER_ACCEPT)
+            accepts[accept.deadline_id] = case_id
+            case_partitions[case_id] = next(e.partition for e in events if e.name == "CaseRegistered")
+
+        # The first cases open while the group rebalances, so the new replica starts on a backlog.
+        for n in range(6):
+            open_one(n)
+        wait_until(lambda: "holding clocks of partitions" in stack.tail("escalation-b", 200), 30,
+                   "the second replica never took a share of the cases")
+        shares = {name: share(name) for name in ("escalation", "escalation-b")}
+        assert all(shares.values()) and not set.intersection(*shares.values()), shares
+        # Each replica must be shown to consume and fire: cases on both shares.
+        while not all(set(case_partitions.values()) & held for held in shares.values()) and len(accepts) < 20:
+            open_one(len(accepts))
+        assert all(set(case_partitions.values()) & held for held in shares.values()), (shares, case_partitions)
+
+        move_clock(stack, timedelta(minutes=90))  # past the accept deadlines, before the ladder's level 2
+        breached: dict[str, list] = {}
+        deadline = time.monotonic() + 60
+        while set(breached) != set(accepts) and time.monotonic() < deadline:
+            for event in tail.poll(0.2):
+                seen.append(event)
+                if event.name == "DeadlineBreached" and event.payload.deadline_id in accepts:
+                    breached.setdefault(event.payload.deadline_id, []).append(event.envelope.event_id)
+        assert set(breached) == set(accepts), f"{len(breached)} of {len(accepts)} accept deadlines breached"
+        seen.extend(tail.poll(2.0))  # a second firing would arrive within a tick or two
+        for event in seen:
+            if event.name == "DeadlineBreached" and event.payload.deadline_id in accepts:
+                breached[event.payload.deadline_id].append(event.envelope.event_id)
+        published = {deadline_id: len(set(ids)) for deadline_id, ids in breached.items()}
+        assert set(published.values()) == {1}, published
+        database = pymongo.MongoClient(stack.mongodb_uri)["complaints_escalation"]
+        firings = list(database["deadline_firings"].find({"deadline_id": {"$in": list(accepts)}}, {"outputs": 0}))
+        breaches = [f for f in firings if f["deadline"]["state"] == "BREACHED" and f["n"] == 1]
+        assert sorted(f["deadline_id"] for f in breaches) == sorted(accepts)  # one stored firing each
+        # both still in the group with the same shares: nobody was evicted or went quiet meanwhile
+        assert {name: share(name) for name in shares} == shares
+    finally:
+        assert stack.stop_service("escalation-b", signal.SIGTERM) == 0
+
+
+def wait_until(condition, timeout_s: float, failure: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(failure)
+        time.sleep(0.2)
+
+
 def service_now(stack) -> datetime:
     return datetime.now(timezone.utc) + timedelta(seconds=float(stack.clock_file.read_text() or 0))
 
