@@ -162,11 +162,14 @@ class EventProcessor:
         records = [_received(record) for record in consumed]
         good: list[Incoming] = []
         result = BatchResult()
+        invalid = []
         for record in records:
             try:
                 good.append(Incoming(record, decode(record, now)))
             except InvalidEvent as error:
-                await self._dead_letter(record, str(error), now)
+                invalid.append(self._dead_letter(record, str(error), now))
+        # sent together (the producer batches them) and all acknowledged before the offsets move
+        await asyncio.gather(*invalid)
         spans = [self._telemetry.consuming(item.record.topic, item.record.headers,
                                            **{"messaging.kafka.offset": item.record.offset,
                                               "complaints.event_id": item.event_id,
@@ -180,8 +183,8 @@ class EventProcessor:
         try:
             if good:
                 result = await self._handle(good, now)
-            for rejected in result.rejected:
-                await self._dead_letter(rejected.incoming.record, rejected.reason, now)
+            await asyncio.gather(*(self._dead_letter(rejected.incoming.record, rejected.reason, now)
+                                   for rejected in result.rejected))
             await self._publish(result.outgoing, contexts)
         finally:
             for manager, _span in reversed(list(contexts.values())):
