@@ -97,6 +97,14 @@ def to_messages(case: rules.DispatchCase, events: list) -> list[tuple[Any, str]]
             messages.append((case_events_pb2.WorkOrderReturned(
                 case_id=case.case_id, work_order_id=event.work_order_id, department=event.department,
                 reason=event.reason, next_work_order_id=event.next_work_order_id), event.work_order_id))
+        elif isinstance(event, ev.WorkOrderAwaitingCustomer):
+            messages.append((case_events_pb2.WorkOrderAwaitingCustomer(
+                case_id=case.case_id, work_order_id=event.work_order_id, department=event.department,
+                since=to_timestamp(event.since), reason=event.reason), event.work_order_id))
+        elif isinstance(event, ev.WorkOrderCustomerResponded):
+            messages.append((case_events_pb2.WorkOrderCustomerResponded(
+                case_id=case.case_id, work_order_id=event.work_order_id, department=event.department,
+                responded_at=to_timestamp(event.responded_at)), event.work_order_id))
         elif isinstance(event, ev.CaseResolved):
             messages.append((case_events_pb2.CaseResolved(
                 case_id=case.case_id, owner=event.owner, reply=event.reply, replied_at=to_timestamp(event.replied_at),
@@ -166,7 +174,8 @@ class DispatchHandler(InboxHandler):
                 events = case.on_submission_linked(inputs.SubmissionLinked(
                     event_id, payload.submission_id, common_pb2.Channel.Name(payload.channel).removeprefix("CHANNEL_"),
                     contact_count=payload.contact_count), now)
-            elif kind == "deadline_set" and payload.kind in WORK_ORDER_DEADLINES:
+            elif kind in ("deadline_set", "deadline_resumed") and payload.kind in WORK_ORDER_DEADLINES:
+                # a resumed clock (the customer came back) has a new due time, like a new clock
                 if not any(o.work_order_id == payload.subject_id for o in case.work_orders):
                     return []
                 events = case.record_deadline(inputs.DeadlineSet(

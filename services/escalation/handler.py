@@ -14,11 +14,13 @@ from complaint_platform.mongo import UnitOfWork
 from complaint_platform.topics import CASES_SUPERVISION
 
 from . import outcomes, store
-from .domain.deadlines import Deadline, deadline_id_for
+from .domain.deadlines import PAUSED, Deadline, DeadlineStoppedError, deadline_id_for
 from .domain.policy import EscalationPolicy
 from .domain.supervision import SupervisedCase
 
 CASE_CLOCKS = ("CASE_REPLY", "PROMISED_REPLY")
+# a work order's clocks that stop counting while its department waits on the customer
+WAITING_CLOCKS = frozenset({"WORK_ORDER_REPLY", "CONSULT_REPLY"})
 
 
 class EscalationHandler(InboxHandler):
@@ -95,6 +97,10 @@ class EscalationHandler(InboxHandler):
                               True, now)
         elif kind == "work_order_returned":
             return self._stop(case, {"WORK_ORDER_ACCEPT", "WORK_ORDER_REPLY"}, event.work_order_id, False, now)
+        elif kind == "work_order_awaiting_customer":
+            return self._pause(case, event.work_order_id, now)
+        elif kind == "work_order_customer_responded":
+            return self._resume(case, event.work_order_id, now)
         elif kind == "case_resolved":
             case.resolved_at = from_timestamp(event.replied_at) or now
             stopped = self._stop(case, set(CASE_CLOCKS), None, True, now)
@@ -166,11 +172,42 @@ class EscalationHandler(InboxHandler):
                 continue
             if subject is not None and deadline.subject_id != subject:
                 continue
+            if deadline.state == PAUSED:  # done while the customer was awaited: the pause counts, not as late
+                deadline.resume(now, self.policy.calendar_for(deadline.department))
             if deadline.stop(met, now):
                 case.clear_overdue(deadline_id)
                 self.changed_deadlines.add(deadline_id)
                 stopped.append((store.deadline_stopped(deadline), f"{deadline_id}:stopped"))
         return stopped
+
+    def _waiting_clocks(self, case: SupervisedCase, work_order_id: str) -> list[tuple[str, Deadline]]:
+        return [(deadline_id, deadline) for deadline_id, (deadline, _) in sorted(self.deadlines.items())
+                if deadline.case_id == case.case_id and deadline.kind in WAITING_CLOCKS
+                and deadline.subject_id == work_order_id]
+
+    def _pause(self, case: SupervisedCase, work_order_id: str, now: datetime) -> list[tuple[object, str]]:
+        """Waiting on the customer stops the work order's reply clock. An overdue clock keeps running
+        (the firing timer marks it), and a paused, stopped or breached one has nothing to pause."""
+        paused = []
+        for deadline_id, deadline in self._waiting_clocks(case, work_order_id):
+            try:
+                deadline.pause(now)
+            except DeadlineStoppedError:
+                continue
+            self.changed_deadlines.add(deadline_id)
+            paused.append((store.deadline_paused(deadline), f"{deadline_id}:paused"))
+        return paused
+
+    def _resume(self, case: SupervisedCase, work_order_id: str, now: datetime) -> list[tuple[object, str]]:
+        """The customer came back: the clock runs again, due later by the working time spent paused."""
+        resumed = []
+        for deadline_id, deadline in self._waiting_clocks(case, work_order_id):
+            if deadline.state != PAUSED:
+                continue  # never paused (it was overdue already) or stopped meanwhile
+            deadline.resume(now, self.policy.calendar_for(deadline.department))
+            self.changed_deadlines.add(deadline_id)
+            resumed.append((store.deadline_resumed(deadline), f"{deadline_id}:resumed"))
+        return resumed
 
     def save(self, unit: UnitOfWork) -> None:
         for case_id in sorted(self.changed_cases):

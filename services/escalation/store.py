@@ -173,5 +173,17 @@ def deadline_stopped(deadline: Deadline) -> case_events_pb2.DeadlineStopped:
                                            met=deadline.state == "MET", late=deadline.late)
 
 
+def deadline_paused(deadline: Deadline) -> case_events_pb2.DeadlinePaused:
+    return case_events_pb2.DeadlinePaused(case_id=deadline.case_id, deadline_id=deadline.deadline_id,
+                                          kind=DEADLINE_KIND[deadline.kind], subject_id=deadline.subject_id,
+                                          paused_at=to_timestamp(deadline.paused_at))
+
+
+def deadline_resumed(deadline: Deadline) -> case_events_pb2.DeadlineResumed:
+    return case_events_pb2.DeadlineResumed(case_id=deadline.case_id, deadline_id=deadline.deadline_id,
+                                           kind=DEADLINE_KIND[deadline.kind], subject_id=deadline.subject_id,
+                                           due_at=to_timestamp(deadline.due_at))
+
+
 def month_of(moment: datetime) -> str:
     return moment.strftime("%Y-%m")

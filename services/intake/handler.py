@@ -209,6 +209,9 @@ class IntakeHandler(InboxHandler):
         elif kind == "deadline_stopped":
             view["open_deadlines"] = {k: v for k, v in (view.get("open_deadlines") or {}).items()
                                       if k != payload.deadline_id}
+        elif kind == "deadline_resumed" and payload.deadline_id in (view.get("open_deadlines") or {}):
+            # a paused clock stays open (deadline_paused changes nothing here); resumed, it is due later
+            view["open_deadlines"] = {**view["open_deadlines"], payload.deadline_id: from_timestamp(payload.due_at)}
         elif kind == "deadline_breached":
             view["overdue"] = True
         elif kind == "case_escalated":

@@ -82,6 +82,27 @@ class WorkOrderReturned:
 
 
 @dataclass(frozen=True)
+class WorkOrderAwaitingCustomer:
+    """The department waits on the customer (appointment, documents, access); escalation pauses the reply clock."""
+
+    case_id: str
+    work_order_id: str
+    department: str
+    reason: str
+    since: datetime
+
+
+@dataclass(frozen=True)
+class WorkOrderCustomerResponded:
+    """The awaited customer came back; escalation lets the reply clock run again."""
+
+    case_id: str
+    work_order_id: str
+    department: str
+    responded_at: datetime
+
+
+@dataclass(frozen=True)
 class WorkOrderCancelled:
     case_id: str
     work_order_id: str
@@ -163,5 +184,6 @@ class FeedbackRejected:
 
 
 Event = (OwnerAssigned | OwnerReassigned | WorkOrderDispatched | WorkOrderAccepted | WorkOrderProgressNoted
-         | WorkOrderReplied | WorkOrderReturned | WorkOrderCancelled | OwnerDecisionRequired | ConsultRequested
-         | PromisedReplyRecorded | CustomerReplyRecorded | CaseResolved | CaseReturnedToOwner | FeedbackRejected)
+         | WorkOrderReplied | WorkOrderReturned | WorkOrderAwaitingCustomer | WorkOrderCustomerResponded
+         | WorkOrderCancelled | OwnerDecisionRequired | ConsultRequested | PromisedReplyRecorded
+         | CustomerReplyRecorded | CaseResolved | CaseReturnedToOwner | FeedbackRejected)

@@ -5,6 +5,10 @@ what cannot be applied comes back as FeedbackRejected with a reason. Choices for
 - REPLIED or PROGRESS on a DISPATCHED order implies the acceptance that was not (yet) reported;
   WorkOrderAccepted(implied=True) is emitted first.
 - A later ACCEPTED for an order already ACCEPTED or REPLIED is a no-op (it said nothing new).
+- AWAITING_CUSTOMER (with what the customer is awaited for) marks an open order as waiting on the
+  customer, implying a missing acceptance like PROGRESS does; CUSTOMER_RESPONDED ends the wait.
+  Escalation pauses and resumes the order's reply clock on the events they cause. AWAITING_CUSTOMER
+  for an order already waiting, and CUSTOMER_RESPONDED for one not waiting, are no-ops.
 - Anything else for a REPLIED, RETURNED or CANCELLED order, or an unknown one, is rejected.
 """
 
@@ -59,6 +63,13 @@ def _apply(case: DispatchCase, order: wo.WorkOrder, feedback: cmd.WorkOrderFeedb
         order.note_progress(feedback.text, at, feedback.reported_by)
         return produced + [ev.WorkOrderProgressNoted(case.case_id, order.work_order_id, order.department,
                                                      feedback.text, feedback.reported_by, at)]
+    if feedback.kind == cmd.AWAITING_CUSTOMER:
+        return _await_customer(case, order, feedback, at, now)
+    if feedback.kind == cmd.CUSTOMER_RESPONDED:
+        if not order.customer_responded(at):
+            return []  # not waiting (a duplicate report, or one for a wait never reported): nothing ends
+        case.note("customer responded", now, by=feedback.reported_by, work_order=order.work_order_id)
+        return [ev.WorkOrderCustomerResponded(case.case_id, order.work_order_id, order.department, at)]
     if feedback.kind == cmd.REPLIED:
         implied = order.reply(feedback.text, feedback.company_at_fault, at)
         case.note("work order replied", now, by=feedback.reported_by, work_order=order.work_order_id,
@@ -69,6 +80,25 @@ def _apply(case: DispatchCase, order: wo.WorkOrder, feedback: cmd.WorkOrderFeedb
                                             order.company_at_fault, at))
         return produced + case.resolve_if_done(now)
     return _return(case, order, feedback, at, now)
+
+
+def _await_customer(case: DispatchCase, order: wo.WorkOrder, feedback: cmd.WorkOrderFeedback, at: datetime,
+                    now: datetime) -> list[ev.Event]:
+    """The department waits on the customer; an order not yet accepted is accepted by the report."""
+    if order.awaiting_customer:
+        return []  # already waiting: the first report's time and reason stand
+    if not feedback.text.strip():
+        return [_rejected(case, feedback, "text: waiting on the customer needs a reason "
+                                          "(appointment, documents, access)")]
+    produced: list[ev.Event] = []
+    if order.state == wo.DISPATCHED:
+        order.accept(at)
+        produced.append(ev.WorkOrderAccepted(case.case_id, order.work_order_id, order.department, at, implied=True))
+    order.await_customer(feedback.text, at)
+    case.note("work order awaiting customer", now, by=feedback.reported_by, work_order=order.work_order_id,
+              reason=feedback.text)
+    return produced + [ev.WorkOrderAwaitingCustomer(case.case_id, order.work_order_id, order.department,
+                                                    feedback.text, at)]
 
 
 def _return(case: DispatchCase, order: wo.WorkOrder, feedback: cmd.WorkOrderFeedback, at: datetime,

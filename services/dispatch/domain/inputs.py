@@ -43,7 +43,8 @@ class SubmissionLinked:
 # kinds of work-order feedback (inbound.proto FeedbackKind without its prefix)
 ACCEPTED, PROGRESS, REPLIED, RETURNED = "ACCEPTED", "PROGRESS", "REPLIED", "RETURNED"
 CUSTOMER_REPLIED = "CUSTOMER_REPLIED"
-FEEDBACK_KINDS = (ACCEPTED, PROGRESS, REPLIED, RETURNED, CUSTOMER_REPLIED)
+AWAITING_CUSTOMER, CUSTOMER_RESPONDED = "AWAITING_CUSTOMER", "CUSTOMER_RESPONDED"   # the reply clock pauses between
+FEEDBACK_KINDS = (ACCEPTED, PROGRESS, REPLIED, RETURNED, CUSTOMER_REPLIED, AWAITING_CUSTOMER, CUSTOMER_RESPONDED)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class WorkOrderFeedback:
     event_id: str             # the reporting system's feedback id
     kind: str
     work_order_id: str = ""   # empty for CUSTOMER_REPLIED
-    text: str = ""            # note, resolution, return reason or the reply to the customer
+    text: str = ""            # note, resolution, return reason, what the customer is awaited for, or the reply
     company_at_fault: str = ""
     reported_by: str = ""
     reported_at: datetime | None = None

@@ -3,6 +3,10 @@
 DISPATCHED -> ACCEPTED -> REPLIED; RETURNED (wrong department) from DISPATCHED or ACCEPTED;
 CANCELLED when the case closes. A reply straight from DISPATCHED implies acceptance, because
 department systems do not always report the acceptance, or report it late.
+
+Waiting on the customer (an appointment, documents, access to premises) is an attribute of an
+ACCEPTED order, not a state: it starts with ``await_customer`` and ends when the customer responds,
+or when the order is replied, returned or cancelled. Every wait is kept in ``customer_waits``.
 """
 
 from __future__ import annotations
@@ -46,6 +50,9 @@ class WorkOrder:
     company_at_fault: str = ""
     return_reason: str = ""
     notes: list[dict[str, Any]] = field(default_factory=list)
+    awaiting_customer_since: datetime | None = None   # set while the department waits on the customer
+    awaiting_reason: str = ""
+    customer_waits: list[dict[str, Any]] = field(default_factory=list)   # finished waits: since, until, reason
 
     @property
     def is_open(self) -> bool:
@@ -54,6 +61,36 @@ class WorkOrder:
     def accept(self, at: datetime) -> None:
         self._require(DISPATCHED, action="accepted")
         self.state, self.accepted_at = ACCEPTED, at
+
+    @property
+    def awaiting_customer(self) -> bool:
+        return self.awaiting_customer_since is not None
+
+    def await_customer(self, reason: str, at: datetime) -> bool:
+        """The department waits on the customer. False when it already does (nothing new was said)."""
+        self._require(ACCEPTED, action="put on hold for the customer")
+        if self.awaiting_customer:
+            return False
+        if not reason.strip():
+            raise ReasonRequired(f"work order {self.work_order_id}: waiting on the customer needs a reason "
+                                 "(appointment, documents, access)")
+        self.awaiting_customer_since, self.awaiting_reason = at, reason
+        return True
+
+    def customer_responded(self, at: datetime) -> bool:
+        """The awaited customer came back. False when the order was not waiting (nothing to end)."""
+        if not self.awaiting_customer:
+            return False
+        self._require(ACCEPTED, action="taken off hold")
+        self._end_wait(at)
+        return True
+
+    def _end_wait(self, at: datetime) -> None:
+        if self.awaiting_customer_since is None:
+            return
+        since = self.awaiting_customer_since
+        self.customer_waits.append({"since": since, "until": max(at, since), "reason": self.awaiting_reason})
+        self.awaiting_customer_since, self.awaiting_reason = None, ""
 
     def note_progress(self, text: str, at: datetime, by: str = "") -> None:
         self._require(ACCEPTED, action="given a progress note")
@@ -70,6 +107,7 @@ class WorkOrder:
         implied = self.state == DISPATCHED
         if implied:
             self.accepted_at = at
+        self._end_wait(at)  # a reply ends any wait on the customer
         self.state, self.closed_at = REPLIED, at
         self.resolution, self.company_at_fault = resolution, company_at_fault
         return implied
@@ -78,10 +116,12 @@ class WorkOrder:
         self._require(DISPATCHED, ACCEPTED, action="returned")
         if not reason.strip():
             raise ReasonRequired(f"work order {self.work_order_id}: a return needs a reason")
+        self._end_wait(at)
         self.state, self.closed_at, self.return_reason = RETURNED, at, reason
 
     def cancel(self, at: datetime) -> None:
         self._require(DISPATCHED, ACCEPTED, action="cancelled")
+        self._end_wait(at)
         self.state, self.closed_at = CANCELLED, at
 
     def record_due(self, due_at: datetime, reported_at: datetime) -> bool:
@@ -103,4 +143,5 @@ class WorkOrder:
     def from_dict(cls, data: dict[str, Any]) -> WorkOrder:
         values = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
         values["notes"] = [dict(note) for note in data.get("notes", [])]
+        values["customer_waits"] = [dict(wait) for wait in data.get("customer_waits", [])]
         return cls(**values)

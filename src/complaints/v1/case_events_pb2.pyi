@@ -210,6 +210,32 @@ class WorkOrderReturned(_message.Message):
     next_work_order_id: str
     def __init__(self, case_id: _Optional[str] = ..., work_order_id: _Optional[str] = ..., department: _Optional[str] = ..., reason: _Optional[str] = ..., next_work_order_id: _Optional[str] = ...) -> None: ...
 
+class WorkOrderAwaitingCustomer(_message.Message):
+    __slots__ = ("case_id", "work_order_id", "department", "since", "reason")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    WORK_ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    work_order_id: str
+    department: str
+    since: _timestamp_pb2.Timestamp
+    reason: str
+    def __init__(self, case_id: _Optional[str] = ..., work_order_id: _Optional[str] = ..., department: _Optional[str] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class WorkOrderCustomerResponded(_message.Message):
+    __slots__ = ("case_id", "work_order_id", "department", "responded_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    WORK_ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    RESPONDED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    work_order_id: str
+    department: str
+    responded_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., work_order_id: _Optional[str] = ..., department: _Optional[str] = ..., responded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class CaseResolved(_message.Message):
     __slots__ = ("case_id", "owner", "reply", "replied_at", "category", "region", "customer_id", "attributes", "company_at_fault", "department")
     class AttributesEntry(_message.Message):
@@ -296,6 +322,34 @@ class DeadlineStopped(_message.Message):
     met: bool
     late: bool
     def __init__(self, case_id: _Optional[str] = ..., deadline_id: _Optional[str] = ..., kind: _Optional[_Union[DeadlineKind, str]] = ..., subject_id: _Optional[str] = ..., met: _Optional[bool] = ..., late: _Optional[bool] = ...) -> None: ...
+
+class DeadlinePaused(_message.Message):
+    __slots__ = ("case_id", "deadline_id", "kind", "subject_id", "paused_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAUSED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    deadline_id: str
+    kind: DeadlineKind
+    subject_id: str
+    paused_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., deadline_id: _Optional[str] = ..., kind: _Optional[_Union[DeadlineKind, str]] = ..., subject_id: _Optional[str] = ..., paused_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class DeadlineResumed(_message.Message):
+    __slots__ = ("case_id", "deadline_id", "kind", "subject_id", "due_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    DUE_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    deadline_id: str
+    kind: DeadlineKind
+    subject_id: str
+    due_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., deadline_id: _Optional[str] = ..., kind: _Optional[_Union[DeadlineKind, str]] = ..., subject_id: _Optional[str] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CaseEscalated(_message.Message):
     __slots__ = ("case_id", "level", "role", "unit", "reason")

@@ -19,6 +19,8 @@ class FeedbackKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     FEEDBACK_KIND_REPLIED: _ClassVar[FeedbackKind]
     FEEDBACK_KIND_RETURNED: _ClassVar[FeedbackKind]
     FEEDBACK_KIND_CUSTOMER_REPLIED: _ClassVar[FeedbackKind]
+    FEEDBACK_KIND_AWAITING_CUSTOMER: _ClassVar[FeedbackKind]
+    FEEDBACK_KIND_CUSTOMER_RESPONDED: _ClassVar[FeedbackKind]
 
 class RatingResult(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -47,6 +49,8 @@ FEEDBACK_KIND_PROGRESS: FeedbackKind
 FEEDBACK_KIND_REPLIED: FeedbackKind
 FEEDBACK_KIND_RETURNED: FeedbackKind
 FEEDBACK_KIND_CUSTOMER_REPLIED: FeedbackKind
+FEEDBACK_KIND_AWAITING_CUSTOMER: FeedbackKind
+FEEDBACK_KIND_CUSTOMER_RESPONDED: FeedbackKind
 RATING_RESULT_UNSPECIFIED: RatingResult
 RATING_RESULT_SATISFIED: RatingResult
 RATING_RESULT_DISSATISFIED: RatingResult

@@ -15,7 +15,8 @@ from services.dispatch.domain.errors import DomainError
 from services.dispatch.domain.policy import default_policy
 
 POLICY = default_policy()
-KINDS = ["ACCEPTED", "PROGRESS", "REPLIED", "RETURNED", "CUSTOMER_REPLIED", "BOGUS"]
+KINDS = ["ACCEPTED", "PROGRESS", "REPLIED", "RETURNED", "CUSTOMER_REPLIED", "AWAITING_CUSTOMER", "CUSTOMER_RESPONDED",
+         "BOGUS"]
 
 feedback_items = st.builds(
     lambda n, kind, wo, fault, minute: inputs.WorkOrderFeedback(
