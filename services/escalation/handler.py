@@ -44,6 +44,9 @@ class EscalationHandler(InboxHandler):
         self.seen: list[envelope_pb2.Envelope] = []
         self.early_stopped: list[tuple[object, str]] = []
         self.yellow: list[dict] = []
+        self.parked = store.load_parked(self.database, case_ids)
+        self.to_park: list[envelope_pb2.Envelope] = []
+        self.unparked: list[str] = []
 
     def apply(self, incoming: Incoming, now: datetime) -> list[envelope_pb2.Envelope]:
         kind = incoming.envelope.WhichOneof("payload")
@@ -56,13 +59,28 @@ class EscalationHandler(InboxHandler):
                 return []
             case = self._open_case(payload, now)
         if case is None:
-            return []  # an event for a case registered before this service kept records
+            # It overtook its case's registration (topics share no order): kept until it arrives.
+            if case_id:
+                self.to_park.append(incoming.envelope)
+                self.parked.setdefault(case_id, []).append(incoming.envelope)
+            return []
+        envelopes = self._apply_to(case, incoming, kind, payload, now)
+        if kind == "case_registered":
+            for early in sorted(self.parked.pop(case_id, []), key=lambda e: (e.occurred_at.ToDatetime(), e.event_id)):
+                self.unparked.append(early.event_id)
+                early_kind = early.WhichOneof("payload")
+                envelopes += self._apply_to(case, Incoming(incoming.record, early), early_kind,
+                                            getattr(early, early_kind), now)
+        return envelopes
+
+    def _apply_to(self, case: SupervisedCase, cause: Incoming, kind: str, payload, now: datetime
+                  ) -> list[envelope_pb2.Envelope]:
         messages = self._react(kind, payload, case, now)
         messages += self.early_stopped
         self.early_stopped = []
-        self.changed_cases.add(case_id)
+        self.changed_cases.add(case.case_id)
         messages += outcomes.reassessed(case, self.policy, now)
-        envelopes = [self.emit(incoming, message, case_id, now, discriminator=tag) for message, tag in messages]
+        envelopes = [self.emit(cause, message, case.case_id, now, discriminator=tag) for message, tag in messages]
         self.seen.extend(envelopes)
         return envelopes
 
@@ -219,6 +237,9 @@ class EscalationHandler(InboxHandler):
                 store.save_deadline(unit, deadline, version)
         for envelope in self.seen:
             store.record_timeline(unit, envelope)
+        store.park(unit, [envelope for envelope in self.to_park if envelope.event_id not in self.unparked])
+        store.unpark(unit, [event_id for event_id in self.unparked
+                            if event_id not in {envelope.event_id for envelope in self.to_park}])
 
     def committed(self) -> None:
         if self._on_stored is None:

@@ -16,6 +16,7 @@ from .domain.deadlines import RUNNING, Deadline
 from .domain.supervision import SupervisedCase
 
 CASES, DEADLINES, TIMELINE, YELLOW_CARDS = "cases", "deadlines", "timeline", "yellow_cards"
+PARKED = "early_events"  # events that overtook their case's registration, applied when it comes
 # A firing (warning, breach, ladder step) is an insert, never an update: the embedded database
 # inserts ten times faster than it updates (DESIGN.md s.8), and a unique id per firing makes a
 # second replica's attempt fail instead of firing twice. The clock's document holds its state as
@@ -26,6 +27,7 @@ LIVE_STATES = sorted(RUNNING | {"PAUSED"})
 
 def ensure_indexes(database: Any) -> None:
     database[DEADLINES].create_index([("case_id", 1), ("state", 1)])
+    database[PARKED].create_index([("case_id", 1)])
     database[FIRINGS].create_index([("case_id", 1)])  # the only one: each index halves insert speed here
     database[TIMELINE].create_index([("case_id", 1), ("occurred_at", 1)])
     database[CASES].create_index([("risk_score", -1)])
@@ -38,6 +40,24 @@ def ensure_indexes(database: Any) -> None:
 def load_cases(database: Any, case_ids: list[str]) -> dict[str, SupervisedCase]:
     found = database[CASES].find({"_id": {"$in": case_ids}}, {"state": 1})
     return {doc["_id"]: SupervisedCase.from_dict(doc["state"]) for doc in found}
+
+
+def load_parked(database: Any, case_ids: list[str]) -> dict[str, list[envelope_pb2.Envelope]]:
+    parked: dict[str, list[envelope_pb2.Envelope]] = {}
+    for doc in database[PARKED].find({"case_id": {"$in": case_ids}}):
+        parked.setdefault(doc["case_id"], []).append(envelope_pb2.Envelope.FromString(bytes(doc["envelope"])))
+    return parked
+
+
+def park(unit: UnitOfWork, envelopes: list[envelope_pb2.Envelope]) -> None:
+    for envelope in envelopes:
+        unit.insert(PARKED, {"_id": envelope.event_id, "case_id": envelope.case_id,
+                             "envelope": envelope.SerializeToString()})
+
+
+def unpark(unit: UnitOfWork, event_ids: list[str]) -> None:
+    if event_ids:
+        unit.delete(PARKED, {"_id": {"$in": event_ids}})
 
 
 def load_deadlines(database: Any, case_ids: list[str]) -> dict[str, tuple[Deadline, int]]:

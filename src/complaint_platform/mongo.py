@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import mongoengine
-from pymongo import InsertOne, MongoClient, ReplaceOne, UpdateOne
+from pymongo import DeleteMany, InsertOne, MongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import (
     AutoReconnect,
     BulkWriteError,
@@ -76,6 +76,9 @@ class UnitOfWork:
 
     def update(self, collection: str, selector: dict, change: dict, upsert: bool = False) -> None:
         self.writes[collection].append(UpdateOne(selector, change, upsert=upsert))
+
+    def delete(self, collection: str, selector: dict) -> None:
+        self.writes[collection].append(DeleteMany(selector))
 
     def update_if_unchanged(self, collection: str, selector: dict, change: dict) -> None:
         """Compare-and-set: ``selector`` names the version read; a miss aborts the whole unit."""
