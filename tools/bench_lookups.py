@@ -136,7 +136,11 @@ class _Calls:
 
 async def _cases_per_method(calls: _Calls, case_ids: Sequence[str], progress) -> dict[str, list[str]]:
     """Every method gets the cases it can answer for: GetRecord only those with a record (probed)."""
-    codes = await asyncio.gather(*(calls.call("verification.GetRecord", case_id) for case_id in case_ids))
+    case_ids = list(case_ids)[:400]  # a sample is enough to find cases with a record
+    codes: list[str] = []
+    for start in range(0, len(case_ids), 50):  # a few at a time: thousands at once get CANCELLED
+        codes += await asyncio.gather(*(calls.call("verification.GetRecord", case_id)
+                                        for case_id in case_ids[start:start + 50]))
     unexpected = Counter(code for code in codes if code not in ("OK", "NOT_FOUND"))
     if unexpected:
         raise RuntimeError(f"verification GetRecord answered {dict(unexpected)} while probing the cases")
