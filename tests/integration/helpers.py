@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 
 from tools.eventlog import EventTail, SeenEvent
 
@@ -40,3 +41,13 @@ def collect_case(tail: EventTail, case_id: str, until: Callable[[list[SeenEvent]
 
 def names(events: list[SeenEvent]) -> list[str]:
     return [event.name for event in events]
+
+
+def move_clock(stack, delta: timedelta) -> None:
+    """The services share a clock offset file: tests move time forward instead of sleeping."""
+    offset = float(stack.clock_file.read_text() or 0) + delta.total_seconds()
+    stack.clock_file.write_text(str(offset))
+
+
+def service_now(stack) -> datetime:
+    return datetime.now(timezone.utc) + timedelta(seconds=float(stack.clock_file.read_text() or 0))

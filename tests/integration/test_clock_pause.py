@@ -16,7 +16,6 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import grpc
-import pytest
 
 from complaints.v1 import (
     case_events_pb2,
@@ -28,37 +27,13 @@ from complaints.v1 import (
     intake_service_pb2_grpc,
 )
 from complaint_platform.topics import COMPLAINTS_SUBMITTED, WORKORDER_FEEDBACK
-from helpers import collect_case, names, wait_for
-from tools.eventlog import EventTail, Publisher
+from helpers import collect_case, move_clock, names, service_now, wait_for
 from tools.traffic import department_feedback, sample_complaint
 
 F = inbound_pb2
 REPLY = case_events_pb2.DEADLINE_KIND_WORK_ORDER_REPLY
 MOST_THE_CLOCK_MOVES = timedelta(hours=5)
 MILLISECOND = timedelta(milliseconds=1)
-
-
-@pytest.fixture()
-def tail(stack):
-    follower = EventTail(stack.kafka_bootstrap)
-    yield follower
-    follower.close()
-
-
-@pytest.fixture()
-def publisher(stack):
-    producer = Publisher(stack.kafka_bootstrap)
-    yield producer
-    producer.close()
-
-
-def move_clock(stack, delta: timedelta) -> None:
-    offset = float(stack.clock_file.read_text() or 0) + delta.total_seconds()
-    stack.clock_file.write_text(str(offset))
-
-
-def service_now(stack) -> datetime:
-    return datetime.now(timezone.utc) + timedelta(seconds=float(stack.clock_file.read_text() or 0))
 
 
 def open_case(stack, tail, publisher, summary: str, seen: list):

@@ -7,27 +7,11 @@ import random
 import time
 
 import grpc
-import pytest
 
 from complaints.v1 import common_pb2, inbound_pb2, intake_service_pb2, intake_service_pb2_grpc
 from complaint_platform.topics import COMPLAINTS_SUBMITTED, WORKORDER_FEEDBACK
 from helpers import collect_case, names, wait_for
-from tools.eventlog import EventTail, Publisher
 from tools.traffic import department_feedback, sample_complaint
-
-
-@pytest.fixture()
-def tail(stack):
-    follower = EventTail(stack.kafka_bootstrap)
-    yield follower
-    follower.close()
-
-
-@pytest.fixture()
-def publisher(stack):
-    producer = Publisher(stack.kafka_bootstrap)
-    yield producer
-    producer.close()
 
 
 def intake_stub(stack):

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta, timezone
 
 import grpc
 import pymongo
-import pytest
 
 from complaints.v1 import (
     case_events_pb2,
@@ -34,30 +33,10 @@ from complaint_platform.topics import (
     SERVICE_RATINGS,
     WORKORDER_FEEDBACK,
 )
-from helpers import collect_case, names, wait_for
-from tools.eventlog import EventTail, Publisher
+from helpers import collect_case, move_clock, names, service_now, wait_for
 from tools.traffic import callback, department_feedback, sample_complaint
 
 F = inbound_pb2
-
-
-@pytest.fixture()
-def tail(stack):
-    follower = EventTail(stack.kafka_bootstrap)
-    yield follower
-    follower.close()
-
-
-@pytest.fixture()
-def publisher(stack):
-    producer = Publisher(stack.kafka_bootstrap)
-    yield producer
-    producer.close()
-
-
-def move_clock(stack, delta: timedelta) -> None:
-    offset = float(stack.clock_file.read_text() or 0) + delta.total_seconds()
-    stack.clock_file.write_text(str(offset))
 
 
 def open_case(tail, publisher, summary: str, seen: list):
@@ -211,10 +190,6 @@ def wait_until(condition, timeout_s: float, failure: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(failure)
         time.sleep(0.2)
-
-
-def service_now(stack) -> datetime:
-    return datetime.now(timezone.utc) + timedelta(seconds=float(stack.clock_file.read_text() or 0))
 
 
 def rating(publisher, stack, case_id: str, agent: str) -> inbound_pb2.ServiceRating:
