@@ -18,10 +18,7 @@ from . import store
 from .domain import kpi
 from .domain.policy import EscalationPolicy
 from .domain.supervision import SupervisedCase
-
-STATUS_BY_EVENT = {"CaseRegistered": "REGISTERED", "OwnerAssigned": "ASSIGNED", "WorkOrderDispatched": "DISPATCHED",
-                   "CaseResolved": "RESOLVED", "VerificationOpened": "VERIFYING", "CaseClosed": "CLOSED",
-                   "CaseReopened": "REOPENED"}
+from .domain.timeline import status_of
 PERIOD = {pb.BULLETIN_PERIOD_UNSPECIFIED: "daily", pb.BULLETIN_PERIOD_DAILY: "daily",
           pb.BULLETIN_PERIOD_WEEKLY: "weekly", pb.BULLETIN_PERIOD_MONTHLY: "monthly"}
 
@@ -157,13 +154,10 @@ class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
         entries = store.timeline(self._database, case_id)
         if not entries:
             raise NotFound(f"no events for case {case_id}")
-        status = "UNSPECIFIED"
-        for entry in entries:
-            status = STATUS_BY_EVENT.get(entry.event_type.rsplit(".", 1)[-1], status)
         return pb.GetTimelineResponse(
-            status=common_pb2.CaseStatus.Value(f"CASE_STATUS_{status}"),
+            status=common_pb2.CaseStatus.Value(f"CASE_STATUS_{status_of(entries)}"),
             entries=[pb.TimelineEntry(event_id=e.event_id, event_type=e.event_type, producer=e.producer,
-                                      occurred_at=to_timestamp(e.occurred_at), json=e.json) for e in entries])
+                                      occurred_at=to_timestamp(e.occurred_at), json=e.body["json"]) for e in entries])
 
     def _command(self, case_id: str, action, extra=None) -> SupervisedCase:
         case_id = require_id(case_id, "case_id")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from google.protobuf import json_format
@@ -14,6 +13,7 @@ from complaint_platform.mongo import UnitOfWork
 
 from .domain.deadlines import RUNNING, Deadline
 from .domain.supervision import SupervisedCase
+from .domain.timeline import TimelineEntry, merge
 
 CASES, DEADLINES, TIMELINE, YELLOW_CARDS = "cases", "deadlines", "timeline", "yellow_cards"
 PARKED = "early_events"  # events that overtook their case's registration, applied when it comes
@@ -151,29 +151,21 @@ def record_timeline(unit: UnitOfWork, envelope: envelope_pb2.Envelope) -> None:
         "envelope": envelope.SerializeToString()})
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    event_id: str
-    event_type: str
-    producer: str
-    occurred_at: datetime
-    json: str
-
-
 def timeline(database: Any, case_id: str) -> list[TimelineEntry]:
-    """Every event of a case in order: those it received and emitted, and its clocks' firings."""
-    entries = {doc["_id"]: _timeline_entry(bytes(doc["envelope"])) for doc in database[TIMELINE].find({"case_id": case_id})}
-    for firing in database[FIRINGS].find({"case_id": case_id}, {"outputs.value": 1}):
-        for output in firing["outputs"]:
-            entry = _timeline_entry(bytes(output["value"]))
-            entries.setdefault(entry.event_id, entry)
-    return sorted(entries.values(), key=lambda e: (e.occurred_at, e.producer, e.event_id))
+    """Every event of a case in order: those it received and emitted, and its clocks' firings
+    (the entry's body holds the event as JSON)."""
+    received = [_timeline_entry(bytes(doc["envelope"])) for doc in database[TIMELINE].find({"case_id": case_id})]
+    fired = [_timeline_entry(bytes(output["value"]))
+             for firing in database[FIRINGS].find({"case_id": case_id}, {"outputs.value": 1})
+             for output in firing["outputs"]]
+    return merge(received, fired)
 
 
 def _timeline_entry(value: bytes) -> TimelineEntry:
     envelope = envelope_pb2.Envelope.FromString(value)
     return TimelineEntry(envelope.event_id, envelope.event_type, envelope.producer, from_timestamp(envelope.occurred_at),
-                         json_format.MessageToJson(envelope, indent=None, preserving_proto_field_name=True))
+                         envelope.case_id, {"json": json_format.MessageToJson(envelope, indent=None,
+                                                                              preserving_proto_field_name=True)})
 
 
 DEADLINE_KIND = {name: case_events_pb2.DeadlineKind.Value(f"DEADLINE_KIND_{name}") for name in (

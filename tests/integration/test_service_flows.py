@@ -109,6 +109,20 @@ def test_deadline_due_while_escalation_is_down_fires_once(stack, tail, publisher
             break
         time.sleep(0.2)
     assert view.overdue and view.escalation_level == 1
+    # the full-process view: every service's events and the clocks' firings, in time order
+    escalation = escalation_service_pb2_grpc.EscalationServiceStub(
+        grpc.insecure_channel(f"127.0.0.1:{stack.ports.grpc['escalation']}"))
+    timeline = escalation.GetTimeline(escalation_service_pb2.GetTimelineRequest(case_id=case_id), timeout=5)
+    kinds = [entry.event_type.rsplit(".", 1)[-1] for entry in timeline.entries]
+    assert {"CaseRegistered", "OwnerAssigned", "WorkOrderDispatched", "DeadlineSet", "DeadlineBreached",
+            "CaseEscalated"} <= set(kinds), kinds
+    moments = [(entry.occurred_at.seconds, entry.occurred_at.nanos) for entry in timeline.entries]
+    assert moments == sorted(moments)
+    assert len({entry.event_id for entry in timeline.entries}) == len(timeline.entries)
+    breach_entry = timeline.entries[kinds.index("DeadlineBreached")]
+    assert accept.deadline_id in breach_entry.json  # rendered from the stored event
+    # owner and work order come from one dispatch batch at the same moment: either may be last
+    assert timeline.status in (common_pb2.CASE_STATUS_ASSIGNED, common_pb2.CASE_STATUS_DISPATCHED)
 
 
 def test_two_escalation_replicas_share_the_clocks_and_fire_each_once(stack, tail, publisher):
