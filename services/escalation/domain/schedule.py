@@ -46,9 +46,6 @@ class Timetable:
     def partitions(self) -> set[int]:
         return set(self._held)
 
-    def holds(self, partition: int) -> bool:
-        return partition in self._held
-
     def suspend(self, partitions: Iterable[int]) -> None:
         """A rebalance is under way: fire nothing of these until they are confirmed ours."""
         self._suspended |= set(partitions)
