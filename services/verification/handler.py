@@ -77,9 +77,9 @@ class VerificationHandler(InboxHandler):
         self.changed: set[str] = set()
         self.audit = store.AuditTrail(self.database)
 
-    def handle_batch(self, batch, now):
+    def handle_batch(self, batch, now, positions=None):
         self._now = now
-        return super().handle_batch(batch, now)
+        return super().handle_batch(batch, now, positions)
 
     def apply(self, incoming: Incoming, now: datetime) -> list[envelope_pb2.Envelope]:
         kind = incoming.envelope.WhichOneof("payload")

@@ -59,9 +59,15 @@ class BatchHandler(Protocol):
 
     It must be idempotent: the runtime may hand it the same events again after
     a crash, and it must then return the same outgoing events (same ids).
+    ``positions`` (topic, partition) -> next offset are stored with the batch's effects, also
+    when the batch is empty (all of it dead-lettered); ``stored_positions`` reads them back
+    (see positions.py).
     """
 
-    def handle_batch(self, batch: list[Incoming], now: datetime) -> BatchResult: ...
+    def handle_batch(self, batch: list[Incoming], now: datetime,
+                     positions: dict[tuple[str, int], int] | None = None) -> BatchResult: ...
+
+    def stored_positions(self, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], int]: ...
 
 
 class PartitionOwner(Protocol):

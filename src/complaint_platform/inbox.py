@@ -18,7 +18,7 @@ from complaints.v1 import envelope_pb2
 
 from .envelope import event_id_for, wrap
 from .handling import BatchResult, Incoming, Outgoing, Rejected
-from .mongo import INBOX, UnitOfWork, event_from_store
+from .mongo import INBOX, UnitOfWork, event_from_store, stored_positions
 from .streaming import outgoing
 
 
@@ -50,7 +50,8 @@ class InboxHandler(ABC):
         """The batch's state is stored; e.g. let in-memory timetables follow it."""
 
     # the idempotent batch ------------------------------------------------------
-    def handle_batch(self, batch: list[Incoming], now: datetime) -> BatchResult:
+    def handle_batch(self, batch: list[Incoming], now: datetime,
+                     positions: dict[tuple[str, int], int] | None = None) -> BatchResult:
         result = BatchResult()
         seen = self._inbox([item.event_id for item in batch])
         fresh: list[Incoming] = []
@@ -63,6 +64,10 @@ class InboxHandler(ABC):
             elif item.event_id not in {f.event_id for f in fresh}:
                 fresh.append(item)
         if not fresh:
+            if positions:
+                unit = UnitOfWork(self.database)
+                unit.record_positions(positions, now)
+                unit.commit()
             return result
         self.load(fresh)
         unit = UnitOfWork(self.database)
@@ -76,9 +81,13 @@ class InboxHandler(ABC):
                 unit.inbox.append({"_id": item.event_id, "at": now, "outputs": [], "rejected": str(refusal)})
                 result.rejected.append(Rejected(item, str(refusal)))
         self.save(unit)
+        unit.record_positions(positions or {}, now)
         unit.commit()
         self.committed()
         return result
+
+    def stored_positions(self, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+        return stored_positions(self.database, partitions)
 
     def emit(self, cause: Incoming, payload: Message, case_id: str, now: datetime, discriminator: str = "") -> envelope_pb2.Envelope:
         """An output event whose id is derived from its cause, so redelivery repeats it exactly."""

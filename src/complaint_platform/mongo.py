@@ -28,6 +28,7 @@ from .handling import Outgoing
 JOURNALED = WriteConcern(w=1, j=True)
 TRANSIENT_ERRORS = (AutoReconnect, ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError)
 INBOX = "processed_events"
+POSITIONS = "consumed_positions"  # per topic partition: the next offset to read (positions.py)
 
 
 def connect(uri: str, database: str) -> MongoClient:
@@ -87,6 +88,13 @@ class UnitOfWork:
     def record_handled(self, event_id: str, outgoing: list[Outgoing], now: datetime) -> None:
         self.inbox.append({"_id": event_id, "at": now, "outputs": [stored_event(item) for item in outgoing]})
 
+    def record_positions(self, positions: dict[tuple[str, int], int], now: datetime) -> None:
+        """The partitions' positions after this batch, stored with its effects: a database that
+        loses the batch loses its positions too, so the batch is read again."""
+        for (topic, partition), position in sorted(positions.items()):
+            self.upsert(POSITIONS, {"_id": position_id(topic, partition), "topic": topic, "partition": partition,
+                                    "position": position, "at": now})
+
     def commit(self) -> None:
         if self.inbox:
             self.writes[INBOX].extend(InsertOne(doc) for doc in self.inbox)
@@ -108,6 +116,16 @@ class UnitOfWork:
                                 # e.g. two replicas appending the same audit sequence number
                                 raise ConcurrentUpdate(f"duplicate key in {name}") from error
                             raise
+
+
+def position_id(topic: str, partition: int) -> str:
+    return f"{topic}[{partition}]"
+
+
+def stored_positions(database: Any, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    ids = [position_id(topic, partition) for topic, partition in partitions]
+    found = database.get_collection(POSITIONS).find({"_id": {"$in": ids}}, {"topic": 1, "partition": 1, "position": 1})
+    return {(doc["topic"], doc["partition"]): doc["position"] for doc in found}
 
 
 def stored_event(item: Outgoing) -> dict:

@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-from aiokafka import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, KafkaError
 from opentelemetry import trace
 
@@ -30,14 +29,18 @@ from . import kafka_clients
 from .clock import Clock
 from .config import Settings
 from .envelope import Received, decode, headers_for, to_timestamp
+from .assignment import RETRY_DELAYS, PartitionShare
 from .handling import BatchHandler, BatchResult, Incoming, Outgoing, PartitionOwner
 from .masking import mask_text
+from .positions import Partition, positions_after
 from .telemetry import Telemetry, header_dict, inject_trace
 from .topics import DEADLETTER
 from .validation import InvalidEvent
 
 log = logging.getLogger(__name__)
-_RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0)
+_RETRY_DELAYS = RETRY_DELAYS
+# how often an idle replica checks that the database still holds the positions it stored
+_IDLE_CHECK_S = 5.0
 Job = Callable[[datetime], list[Outgoing]]
 
 
@@ -86,7 +89,7 @@ class EventProcessor:
         self._loop = asyncio.get_running_loop()
         service, kafka = self._settings.service, self._settings.kafka
         self._producer = kafka_clients.producer(kafka, f"complaints-{service}")
-        listener = _OwnerListener(owner, self._executor)
+        listener = PartitionShare(self._handler, owner, self._executor)
         consumer = kafka_clients.consumer(kafka, topics, f"complaints-{service}", f"complaints-{service}", listener)
         listener.consumer = consumer
         await _start_with_retry(self._producer, "producer")
@@ -97,17 +100,22 @@ class EventProcessor:
 
         async def consume(batch, generation: int) -> bool:
             """Store, publish and commit one batch; False if a rebalance made it stale."""
-            await listener.ready()  # the owner holds this assignment's share (e.g. its clocks)
+            await listener.ready()  # positions and the owner's share (e.g. its clocks) restored
             async with listener.batch_lock:  # a rebalance waits until the batch is committed
                 if listener.generation != generation:
                     # Polled before the partitions were revoked: whoever owns them now (this
-                    # replica too) reads them again from the committed offsets, as every new
+                    # replica too) reads them again from the stored positions, as every new
                     # assignment starts there. Handling them here could store a case's clocks
                     # after the new owner loaded its share.
                     log.info("dropping %d records polled before a rebalance", len(batch))
                     return False
-                await self.process(batch)
-                offsets = {TopicPartition(record.topic, record.partition): record.offset + 1 for record in batch}
+                positions = positions_after(batch)
+                if not await self._checked(listener, positions):
+                    return False
+                await self.process(batch, positions)
+                listener.stored(positions)
+                offsets = {TopicPartition(topic, partition): position
+                           for (topic, partition), position in positions.items()}
                 for partition, position in offsets.items():
                     highwater = consumer.highwater(partition)
                     if highwater is not None:
@@ -121,10 +129,18 @@ class EventProcessor:
                     log.warning("offset commit refused after a rebalance: %s", error)
             return True
 
+        last_check = self._loop.time()
         try:
             while not stopping.is_set():
                 batches = await consumer.getmany(timeout_ms=int(kafka.batch_within_s * 1000) or 1,
                                                  max_records=drain)
+                if not batches and self._loop.time() - last_check > _IDLE_CHECK_S:
+                    # a quiet partition's last batches may be gone from a restarted database
+                    last_check = self._loop.time()
+                    await listener.ready()
+                    async with listener.batch_lock:
+                        await self._checked(listener, listener.watched())
+                    continue
                 # Taken in the same step as the poll, which returns nothing while a rebalance is
                 # under way: these records belong to this generation's assignment.
                 generation = listener.generation
@@ -143,6 +159,20 @@ class EventProcessor:
             await self._producer.stop()
             self._executor.shutdown(wait=True)
 
+    async def _checked(self, listener: PartitionShare, partitions) -> bool:
+        """The database still holds what this replica stored for these partitions (else they are
+        read again: see positions.py)."""
+        attempt = 0
+        while True:
+            try:
+                return await listener.check(partitions)
+            except Exception as error:  # noqa: BLE001 - classified below, never swallowed
+                if not self._is_transient(error):
+                    raise
+                log.warning("storage unavailable, checking stored positions again: %s", error)
+                await asyncio.sleep(_RETRY_DELAYS[min(attempt, len(_RETRY_DELAYS) - 1)])
+                attempt += 1
+
     def _observe_lag(self, options):
         from opentelemetry.metrics import Observation
 
@@ -157,7 +187,7 @@ class EventProcessor:
             except asyncio.TimeoutError:
                 pass
 
-    async def process(self, consumed) -> None:
+    async def process(self, consumed, positions: dict[Partition, int] | None = None) -> None:
         now = self._clock.now()
         records = [_received(record) for record in consumed]
         good: list[Incoming] = []
@@ -181,8 +211,8 @@ class EventProcessor:
             span = manager.__enter__()
             contexts[item.event_id] = (manager, span)
         try:
-            if good:
-                result = await self._handle(good, now)
+            if good or positions:  # positions are stored even when every record was dead-lettered
+                result = await self._handle(good, now, positions)
             await asyncio.gather(*(self._dead_letter(rejected.incoming.record, rejected.reason, now)
                                    for rejected in result.rejected))
             await self._publish(result.outgoing, contexts)
@@ -231,29 +261,37 @@ class EventProcessor:
             self._executor.submit(published, [item.event_id for item in produced]).result(timeout_s)
         return value
 
-    async def _handle(self, batch: list[Incoming], now: datetime) -> BatchResult:
+    async def _handle(self, batch: list[Incoming], now: datetime,
+                      positions: dict[Partition, int] | None = None) -> BatchResult:
         loop = asyncio.get_running_loop()
         attempt = 0
         while True:
             try:
-                return await loop.run_in_executor(self._executor, self._handler.handle_batch, batch, now)
+                return await loop.run_in_executor(self._executor, self._handler.handle_batch, batch, now, positions)
             except Exception as error:  # noqa: BLE001 - classified below, never swallowed
-                self._failed.add(1, {"topic": batch[0].record.topic})
+                if batch:
+                    self._failed.add(1, {"topic": batch[0].record.topic})
                 if self._is_transient(error):
                     delay = _RETRY_DELAYS[min(attempt, len(_RETRY_DELAYS) - 1)] * (1 + random.random() / 4)
                     log.warning("storage unavailable, retrying batch in %.1fs: %s", delay, error)
                     attempt += 1
                     await asyncio.sleep(delay)
                     continue
-                if len(batch) == 1:
+                if len(batch) <= 1:
+                    if not batch:  # storing the positions alone failed
+                        raise
                     # A poison event: dead-letter it so the partition keeps flowing.
                     log.exception("handler failed on event %s", batch[0].event_id)
                     await self._dead_letter(batch[0].record, f"handler error: {type(error).__name__}: {error}", now)
-                    return BatchResult()
-                # Isolate the culprit: one event at a time, the rest still go through.
+                    # its position is stored still: else the database would look as if it lost writes
+                    return await self._handle([], now, positions) if positions else BatchResult()
+                # Isolate the culprit: one event at a time, the rest still go through; each
+                # stores its own position, and the batch's positions are stored at the end.
                 result = BatchResult()
                 for item in batch:
-                    result.extend(await self._handle([item], now))
+                    result.extend(await self._handle([item], now, positions_after([item.record])))
+                if positions:
+                    result.extend(await self._handle([], now, positions))
                 return result
 
     async def _publish(self, outgoing: list[Outgoing], contexts) -> None:
@@ -310,67 +348,6 @@ class EventProcessor:
                       record.partition, record.offset, size, error)
             await self._producer.send_and_wait(DEADLETTER, letter.SerializeToString(), key=key, headers=headers)
         self._dead.add(1, {"topic": record.topic})
-
-
-class _OwnerListener(ConsumerRebalanceListener):
-    """Keeps batches and rebalances apart, and tells the partition owner (if any), on the handler
-    thread, which share of the cases is this replica's.
-
-    On revocation the batch in hand is finished (stored, published, committed) before the
-    partitions go, and ``generation`` moves on so a batch polled earlier is dropped, not handled
-    after the new owner started. aiokafka heartbeats during ``on_partitions_revoked`` but not
-    during ``on_partitions_assigned``: loading the share there (waiting for the handler thread,
-    then reading every live clock) could outlast the session timeout, get the member evicted and
-    start the next rebalance. So the share loads in a task the consume loop waits for
-    (``ready``); the handler thread runs it before any later batch or tick.
-    """
-
-    def __init__(self, owner: PartitionOwner | None, executor: ThreadPoolExecutor) -> None:
-        self._owner = owner
-        self._executor = executor
-        self.consumer = None
-        self.generation = 0
-        self.batch_lock = asyncio.Lock()
-        self._loading: asyncio.Task | None = None
-
-    async def on_partitions_revoked(self, revoked) -> None:
-        log.info("partitions revoked: %s", sorted(f"{p.topic}[{p.partition}]" for p in revoked))
-        async with self.batch_lock:
-            self.generation += 1
-        await self.stop()  # a share still loading: the next assignment loads its whole share
-        if self._owner is not None:
-            mine = {partition.partition for partition in revoked if partition.topic == self._owner.topic}
-            await asyncio.get_running_loop().run_in_executor(self._executor, self._owner.revoked, mine)
-
-    async def on_partitions_assigned(self, assigned) -> None:
-        log.info("partitions assigned: %s", sorted(f"{p.topic}[{p.partition}]" for p in assigned))
-        if self._owner is None:
-            return
-        mine = {partition.partition for partition in assigned if partition.topic == self._owner.topic}
-        count = len(self.consumer.partitions_for_topic(self._owner.topic) or ())
-        self._loading = asyncio.get_running_loop().create_task(self._load(mine, count))
-
-    async def ready(self) -> None:
-        """Wait until the owner holds the current assignment's share."""
-        while (loading := self._loading) is not None and not loading.done():
-            await asyncio.wait([loading])
-
-    async def stop(self) -> None:
-        loading, self._loading = self._loading, None
-        if loading is not None and not loading.done():
-            loading.cancel()
-            await asyncio.wait([loading])
-
-    async def _load(self, mine: set[int], count: int) -> None:
-        attempt = 0
-        while True:
-            try:
-                await asyncio.get_running_loop().run_in_executor(self._executor, self._owner.assigned, mine, count)
-                return
-            except Exception as error:  # noqa: BLE001 - without its share loaded the replica must not go on
-                attempt += 1
-                log.warning("loading the share of partitions %s failed (attempt %d): %s", sorted(mine), attempt, error)
-                await asyncio.sleep(_RETRY_DELAYS[min(attempt, len(_RETRY_DELAYS) - 1)])
 
 
 def _received(message) -> Received:
