@@ -64,6 +64,10 @@ RATE = float(os.environ.get("FAULT_RATE", "28"))
 SEED = int(os.environ.get("FAULT_SEED", str(int(time.time()) % 1_000_000)))
 KILLS_PER_SERVICE = int(os.environ.get("FAULT_KILLS_PER_SERVICE", "2"))
 DATABASE_RESTARTS = int(os.environ.get("FAULT_DATABASE_RESTARTS", "2"))
+# 0: SecantusDB without --sync-on-commit, whose kill -9 loses its last acknowledged transactions
+# (like a MongoDB primary's rollback after a failover); the services must read those inputs again.
+# Their re-derived events then carry a later occurred_at than the copies already published.
+DATABASE_SYNC_ON_COMMIT = os.environ.get("FAULT_DATABASE_SYNC_ON_COMMIT", "1") != "0"
 # After the last complaint: drain the backlog while it moves, up to DRAIN_S; fail if nothing new
 # happens for STALL_S (a wedged service), or at DRAIN_S (too slow).
 DRAIN_S = float(os.environ.get("FAULT_DRAIN_S", "1500"))
@@ -97,15 +101,16 @@ def _complaints_under_faults(tmp_path: Path) -> None:
     say(f"fault test: {COMPLAINTS} complaints at {RATE:g}/s, seed {SEED} (FAULT_SEED={SEED} repeats it)")
     policy = write_policy(tmp_path / "policy.yaml")
     stack = EmbeddedStack(Ports.free(), data_dir=tmp_path / "stack", durable=True, durable_broker=False,
-                          log_dir=tmp_path / "logs", session_timeout_s=3.0, extra_env=service_env(policy))
+                          log_dir=tmp_path / "logs", session_timeout_s=3.0, extra_env=service_env(policy),
+                          sync_on_commit=DATABASE_SYNC_ON_COMMIT)
     started = time.monotonic()
     supervisor = None
     try:
         stack.start_infrastructure()
         stack.create_topics(partitions=3)
         stack.start_services()
-        say(f"stack up: broker {stack.kafka_bootstrap}, database {stack.mongodb_uri} (data in {stack.data_dir}), "
-            f"logs in {stack.log_dir}", started)
+        say(f"stack up: broker {stack.kafka_bootstrap}, database {stack.mongodb_uri} (data in {stack.data_dir}, "
+            f"sync on commit {'on' if DATABASE_SYNC_ON_COMMIT else 'off'}), logs in {stack.log_dir}", started)
 
         # what the outside world will do, decided up front from the seed
         complaints, plans = [], {}
