@@ -39,6 +39,22 @@ def connect(uri: str, database: str) -> MongoClient:
     return mongoengine.get_connection()
 
 
+def release_abandoned_transactions(client: MongoClient, uri: str) -> None:
+    """Abort the transactions a killed process of this service left open.
+
+    The server keeps an open transaction, and its write locks, until it expires (60 s, MongoDB's
+    transactionLifetimeLimitSeconds): a restarted service's batches conflicted with it for up to a
+    minute (every batch writes its consumed positions). Killing the sessions of this service's
+    database user (of everyone, on a server without authentication) aborts them now; a live
+    replica's transaction aborted with them fails as transient and is retried."""
+    from pymongo.uri_parser import parse_uri
+
+    parsed = parse_uri(uri)
+    user = parsed.get("username")
+    source = parsed.get("options", {}).get("authsource") or parsed.get("database") or "admin"
+    client.admin.command("killAllSessions", [{"user": user, "db": source}] if user else [])
+
+
 def is_transient(error: BaseException) -> bool:
     """Worth retrying as it is: the database is unreachable, or another writer won a race."""
     if isinstance(error, (*TRANSIENT_ERRORS, ConcurrentUpdate)):

@@ -26,7 +26,7 @@ from .access import AccessConfigError, AccessInterceptor, TokenBook
 from .grpc_server import GrpcServer, PortInUse, tls_credentials
 from .handling import BatchHandler, Outgoing, PartitionOwner
 from .kafka_admin import ensure_topics
-from .mongo import Outbox, connect, is_transient
+from .mongo import Outbox, connect, is_transient, release_abandoned_transactions
 from .policy import Node, PolicyError, load_policy_file
 from .streaming import EventProcessor
 from .telemetry import Telemetry, configure_logging
@@ -89,6 +89,11 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
     telemetry = Telemetry(settings)
     clock = clock_from(settings.clock_file)
     client = connect(settings.mongodb_uri, settings.mongodb_database)
+    try:
+        release_abandoned_transactions(client, settings.mongodb_uri)
+    except Exception as error:  # noqa: BLE001 - without it a restart waits for them to expire
+        log.warning("could not abort transactions left open by a stopped process (they expire within a "
+                    "minute; batches that conflict with them are retried): %s", error)
     context = ServiceContext(settings, policy, client[settings.mongodb_database], clock, telemetry)
     try:
         parts = build(context)
