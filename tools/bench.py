@@ -18,7 +18,6 @@ import asyncio
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -240,7 +239,7 @@ def main() -> None:
 
 
 def _lookups(stack: EmbeddedStack, case_ids: list[str], rate: float) -> dict:
-    from .bench_lookups import measure_lookups
+    from .lookup_load import measure_lookups
 
     say(f"  gRPC lookups at {rate:.0f} requests/s ...")
     return measure_lookups(stack, case_ids, rate=rate, seconds=10, progress=say)

@@ -15,7 +15,6 @@ import signal
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 from complaints.v1 import common_pb2, inbound_pb2
 from complaint_platform.topics import CALLBACK_RESULTS, COMPLAINTS_SUBMITTED, WORKORDER_FEEDBACK

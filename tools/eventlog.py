@@ -74,6 +74,22 @@ class Publisher:
         self._producer.close(10)
 
 
+async def partitions_of(consumer, topics: Iterable[str], attempts: int = 150) -> list[TopicPartition]:
+    """Every partition of ``topics``, waiting (0.2 s per attempt) for topics still being created."""
+    partitions = []
+    for topic in topics:
+        for _ in range(attempts):
+            found = consumer.partitions_for_topic(topic)
+            if found:
+                break
+            await consumer._client.force_metadata_update()
+            await asyncio.sleep(0.2)
+        else:
+            raise RuntimeError(f"topic {topic} does not exist")
+        partitions += [TopicPartition(topic, partition) for partition in sorted(found)]
+    return partitions
+
+
 class EventTail:
     """Follows the internal topics and the dead-letter topic from their current end.
 
@@ -98,17 +114,7 @@ class EventTail:
                                     auto_offset_reset="earliest", fetch_max_wait_ms=50, client_id="complaints-tail")
         try:
             await consumer.start()
-            partitions = []
-            for topic in topics:
-                for _ in range(150):
-                    found = consumer.partitions_for_topic(topic)
-                    if found:
-                        break
-                    await consumer._client.force_metadata_update()
-                    await asyncio.sleep(0.2)
-                else:
-                    raise RuntimeError(f"topic {topic} does not exist")
-                partitions += [TopicPartition(topic, partition) for partition in sorted(found)]
+            partitions = await partitions_of(consumer, topics)
             consumer.assign(partitions)
             starts = await (consumer.beginning_offsets(partitions) if from_beginning
                             else consumer.end_offsets(partitions))

@@ -18,7 +18,8 @@ from kafka import KafkaProducer
 from complaints.v1 import common_pb2, envelope_pb2, inbound_pb2
 from complaint_platform.envelope import to_timestamp
 from complaint_platform.topics import COMPLAINTS_SUBMITTED, CONSUMED_TOPICS, INBOUND_TOPICS, INTERNAL_TOPICS
-from fuzz_messages import PROTOBUF, Fuzz, build_messages
+from fuzz_messages import build_messages
+from fuzz_valid import PROTOBUF, Fuzz
 from tools.devstack import SERVICES
 from tools.eventlog import EventTail
 
