@@ -26,10 +26,10 @@ from opentelemetry import trace
 from complaints.v1 import envelope_pb2
 
 from . import kafka_clients
+from .assignment import RETRY_DELAYS, PartitionShare
 from .clock import Clock
 from .config import Settings
 from .envelope import Received, decode, headers_for, to_timestamp
-from .assignment import RETRY_DELAYS, PartitionShare
 from .handling import BatchHandler, BatchResult, Incoming, Outgoing, PartitionOwner
 from .masking import mask_text
 from .positions import Partition, positions_after
@@ -38,7 +38,6 @@ from .topics import DEADLETTER
 from .validation import InvalidEvent
 
 log = logging.getLogger(__name__)
-_RETRY_DELAYS = RETRY_DELAYS
 # how often an idle replica checks that the database still holds the positions it stored
 _IDLE_CHECK_S = 5.0
 Job = Callable[[datetime], list[Outgoing]]
@@ -170,7 +169,7 @@ class EventProcessor:
                 if not self._is_transient(error):
                     raise
                 log.warning("storage unavailable, checking stored positions again: %s", error)
-                await asyncio.sleep(_RETRY_DELAYS[min(attempt, len(_RETRY_DELAYS) - 1)])
+                await asyncio.sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)])
                 attempt += 1
 
     def _observe_lag(self, options):
@@ -272,7 +271,7 @@ class EventProcessor:
                 if batch:
                     self._failed.add(1, {"topic": batch[0].record.topic})
                 if self._is_transient(error):
-                    delay = _RETRY_DELAYS[min(attempt, len(_RETRY_DELAYS) - 1)] * (1 + random.random() / 4)
+                    delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)] * (1 + random.random() / 4)
                     log.warning("storage unavailable, retrying batch in %.1fs: %s", delay, error)
                     attempt += 1
                     await asyncio.sleep(delay)
