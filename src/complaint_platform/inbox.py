@@ -8,6 +8,7 @@ a crash between storing and publishing loses nothing.
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ from .envelope import event_id_for, wrap
 from .handling import BatchResult, Incoming, Outgoing, Rejected
 from .mongo import INBOX, UnitOfWork, event_from_store, stored_positions
 from .streaming import outgoing
+from .topics import INBOUND_TOPICS
 
 
 class RejectEvent(Exception):
@@ -54,15 +56,22 @@ class InboxHandler(ABC):
                      positions: dict[tuple[str, int], int] | None = None) -> BatchResult:
         result = BatchResult()
         seen = self._inbox([item.event_id for item in batch])
-        fresh: list[Incoming] = []
+        firsts: dict[str, Incoming] = {}
         for item in batch:
-            if item.event_id in seen:
-                previous = seen[item.event_id]
+            previous, first = seen.get(item.event_id), firsts.get(item.event_id)
+            earlier = previous["fingerprint"] if previous is not None else fingerprint(first) if first else ""
+            if earlier and fingerprint(item) and earlier != fingerprint(item):
+                # another sender's event under a used id: taking it for a repeat would lose it silently
+                result.rejected.append(Rejected(item, f"event id {item.event_id} was already used by a different "
+                                                      f"{item.envelope.event_type.rsplit('.', 1)[-1]}; not handled: "
+                                                      f"send it under a new event id"))
+            elif previous is not None:
                 result.outgoing.extend(previous["outputs"])
                 if previous["rejected"]:
                     result.rejected.append(Rejected(item, previous["rejected"]))
-            elif item.event_id not in {f.event_id for f in fresh}:
-                fresh.append(item)
+            elif first is None:
+                firsts[item.event_id] = item
+        fresh = list(firsts.values())
         if not fresh:
             if positions:
                 unit = UnitOfWork(self.database)
@@ -75,10 +84,11 @@ class InboxHandler(ABC):
             try:
                 events = self.apply(item, now)
                 outputs = [outgoing(self.output_topic, event) for event in events]
-                unit.record_handled(item.event_id, outputs, now)
+                unit.record_handled(item.event_id, outputs, now, fingerprint(item))
                 result.outgoing.extend(outputs)
             except RejectEvent as refusal:
-                unit.inbox.append({"_id": item.event_id, "at": now, "outputs": [], "rejected": str(refusal)})
+                unit.inbox.append({"_id": item.event_id, "at": now, "outputs": [], "rejected": str(refusal),
+                                   "fingerprint": fingerprint(item)})
                 result.rejected.append(Rejected(item, str(refusal)))
         self.save(unit)
         unit.record_positions(positions or {}, now)
@@ -98,7 +108,23 @@ class InboxHandler(ABC):
     def _inbox(self, event_ids: list[str]) -> dict[str, dict]:
         found = self.database.get_collection(INBOX).find({"_id": {"$in": event_ids}})
         return {doc["_id"]: {"outputs": [event_from_store(o) for o in doc.get("outputs", [])],
-                             "rejected": doc.get("rejected", "")} for doc in found}
+                             "rejected": doc.get("rejected", ""), "fingerprint": doc.get("fingerprint", "")}
+                for doc in found}
+
+
+def fingerprint(item: Incoming) -> str:
+    """What an inbound event says, whatever its encoding; "" on internal topics, whose ids the
+    services derive from their causes (an output re-derived after a database loss may carry a
+    later timestamp under the same id, and is a repeat all the same)."""
+    if item.record.topic not in INBOUND_TOPICS:
+        return ""
+    payload = getattr(item.envelope, item.envelope.WhichOneof("payload") or "", None)
+    if payload is None:
+        return ""
+    content = type(payload)()
+    content.CopyFrom(payload)
+    content.DiscardUnknownFields()
+    return hashlib.sha256(content.SerializeToString(deterministic=True)).hexdigest()
 
 
 __all__ = ["InboxHandler", "RejectEvent", "Outgoing"]

@@ -101,8 +101,9 @@ class UnitOfWork:
         """Compare-and-set: ``selector`` names the version read; a miss aborts the whole unit."""
         self.guarded[collection].append(UpdateOne(selector, change))
 
-    def record_handled(self, event_id: str, outgoing: list[Outgoing], now: datetime) -> None:
-        self.inbox.append({"_id": event_id, "at": now, "outputs": [stored_event(item) for item in outgoing]})
+    def record_handled(self, event_id: str, outgoing: list[Outgoing], now: datetime, fingerprint: str = "") -> None:
+        self.inbox.append({"_id": event_id, "at": now, "outputs": [stored_event(item) for item in outgoing],
+                           "fingerprint": fingerprint})
 
     def record_positions(self, positions: dict[tuple[str, int], int], now: datetime) -> None:
         """The partitions' positions after this batch, stored with its effects: a database that

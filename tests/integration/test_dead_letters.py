@@ -49,3 +49,29 @@ def test_bad_messages_are_dead_lettered_and_good_neighbours_processed(stack):
     assert len({letter.source_partition for letter in letters}) == 1
     tail.close()
     publisher.close()
+
+
+def test_an_event_id_reused_for_different_content_is_dead_lettered_not_taken_for_a_repeat(stack, tail, publisher):
+    rng = random.Random(77)
+    key = "C-DLQ-REUSE"
+    first, other = (sample_complaint(rng, customer_id=key, channel=common_pb2.CHANNEL_SMS) for _ in range(2))
+    event_id = [("event-id", b"EV-REUSED-0001")]
+    publisher.publish(COMPLAINTS_SUBMITTED, first, key=key, headers=event_id)
+    publisher.publish(COMPLAINTS_SUBMITTED, first, key=key, as_json=True, headers=event_id)  # a repeat, re-encoded
+    publisher.publish(COMPLAINTS_SUBMITTED, other, key=key, headers=event_id)  # another complaint, same id
+    publisher.flush()
+
+    seen = []
+    wait_for(tail, lambda e: e.name == "CaseRegistered" and e.payload.submission_id == first.submission_id, seen=seen)
+    def mine(event) -> bool:
+        return event.dead_letter is not None and event.dead_letter.original_key == key.encode()
+
+    letter = next((e for e in seen if mine(e)), None) or wait_for(tail, mine, seen=seen)
+    letter = letter.dead_letter
+    assert letter.original_value == other.SerializeToString()
+    assert "event id EV-REUSED-0001 was already used by a different ComplaintSubmitted" in letter.reason
+    for event in tail.events(3.0):  # the repeat changed nothing, the other complaint was not registered
+        seen.append(event)
+    assert [e.dead_letter.original_value for e in seen if mine(e)] == [other.SerializeToString()]
+    assert not [e for e in seen if e.name == "CaseRegistered" and e.payload.submission_id == other.submission_id]
+    assert len([e for e in seen if e.name == "CaseRegistered" and e.payload.submission_id == first.submission_id]) == 1
