@@ -60,10 +60,17 @@ class PartitionShare(ConsumerRebalanceListener):
         self.consumer.pause(*assigned)
         self._loading = asyncio.get_running_loop().create_task(self._restore(set(assigned), lost=[]))
 
-    async def ready(self) -> None:
-        """Wait until the current assignment's positions and share are restored."""
+    async def ready(self, stopping: asyncio.Event | None = None) -> bool:
+        """Wait until the current assignment's positions and share are restored; False if
+        ``stopping`` was set first (a restore can wait minutes for a database that is down)."""
         while (loading := self._loading) is not None and not loading.done():
-            await asyncio.wait([loading])
+            stopped = asyncio.ensure_future(stopping.wait()) if stopping is not None else None
+            await asyncio.wait([loading, *([stopped] if stopped else [])], return_when=asyncio.FIRST_COMPLETED)
+            if stopped is not None:
+                stopped.cancel()
+            if stopping is not None and stopping.is_set():
+                return False
+        return True
 
     async def stop(self) -> None:
         loading, self._loading = self._loading, None

@@ -99,7 +99,8 @@ class EventProcessor:
 
         async def consume(batch, generation: int) -> bool:
             """Store, publish and commit one batch; False if a rebalance made it stale."""
-            await listener.ready()  # positions and the owner's share (e.g. its clocks) restored
+            if not await listener.ready(stopping):  # positions and the owner's share (e.g. clocks) restored
+                return False  # stopping: read again after the restart
             async with listener.batch_lock:  # a rebalance waits until the batch is committed
                 if listener.generation != generation:
                     # Polled before the partitions were revoked: whoever owns them now (this
@@ -109,7 +110,7 @@ class EventProcessor:
                     log.info("dropping %d records polled before a rebalance", len(batch))
                     return False
                 positions = positions_after(batch)
-                if not await self._checked(listener, positions):
+                if not await self._checked(listener, positions, stopping):
                     return False
                 await self.process(batch, positions)
                 listener.stored(positions)
@@ -136,9 +137,9 @@ class EventProcessor:
                 if not batches and self._loop.time() - last_check > _IDLE_CHECK_S:
                     # a quiet partition's last batches may be gone from a restarted database
                     last_check = self._loop.time()
-                    await listener.ready()
-                    async with listener.batch_lock:
-                        await self._checked(listener, listener.watched())
+                    if await listener.ready(stopping):
+                        async with listener.batch_lock:
+                            await self._checked(listener, listener.watched(), stopping)
                     continue
                 # Taken in the same step as the poll, which returns nothing while a rebalance is
                 # under way: these records belong to this generation's assignment.
@@ -158,9 +159,9 @@ class EventProcessor:
             await self._producer.stop()
             self._executor.shutdown(wait=True)
 
-    async def _checked(self, listener: PartitionShare, partitions) -> bool:
+    async def _checked(self, listener: PartitionShare, partitions, stopping: asyncio.Event) -> bool:
         """The database still holds what this replica stored for these partitions (else they are
-        read again: see positions.py)."""
+        read again: see positions.py). False also when stopping while the database is down."""
         attempt = 0
         while True:
             try:
@@ -168,6 +169,8 @@ class EventProcessor:
             except Exception as error:  # noqa: BLE001 - classified below, never swallowed
                 if not self._is_transient(error):
                     raise
+                if stopping.is_set():
+                    return False
                 log.warning("storage unavailable, checking stored positions again: %s", error)
                 await asyncio.sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)])
                 attempt += 1
