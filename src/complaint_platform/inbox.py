@@ -57,10 +57,11 @@ class InboxHandler(ABC):
         result = BatchResult()
         seen = self._inbox([item.event_id for item in batch])
         firsts: dict[str, Incoming] = {}
+        marks = {id(item): fingerprint(item) for item in batch}
         for item in batch:
             previous, first = seen.get(item.event_id), firsts.get(item.event_id)
-            earlier = previous["fingerprint"] if previous is not None else fingerprint(first) if first else ""
-            if earlier and fingerprint(item) and earlier != fingerprint(item):
+            earlier = previous["fingerprint"] if previous is not None else marks[id(first)] if first else ""
+            if earlier and marks[id(item)] and earlier != marks[id(item)]:
                 # another sender's event under a used id: taking it for a repeat would lose it silently
                 result.rejected.append(Rejected(item, f"event id {item.event_id} was already used by a different "
                                                       f"{item.envelope.event_type.rsplit('.', 1)[-1]}; not handled: "
@@ -84,11 +85,11 @@ class InboxHandler(ABC):
             try:
                 events = self.apply(item, now)
                 outputs = [outgoing(self.output_topic, event) for event in events]
-                unit.record_handled(item.event_id, outputs, now, fingerprint(item))
+                unit.record_handled(item.event_id, outputs, now, marks[id(item)])
                 result.outgoing.extend(outputs)
             except RejectEvent as refusal:
                 unit.inbox.append({"_id": item.event_id, "at": now, "outputs": [], "rejected": str(refusal),
-                                   "fingerprint": fingerprint(item)})
+                                   "fingerprint": marks[id(item)]})
                 result.rejected.append(Rejected(item, str(refusal)))
         self.save(unit)
         unit.record_positions(positions or {}, now)
