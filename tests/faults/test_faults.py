@@ -117,6 +117,11 @@ def _complaints_under_faults(tmp_path: Path) -> None:
         next_status = time.monotonic() + 10
 
         def pump(now: float) -> None:
+            """Send the repeat contacts now due, then take in what the services published."""
+            for item in [item for item in pending_repeats if item[0] <= now]:
+                pending_repeats.remove(item)
+                publisher.publish(COMPLAINTS_SUBMITTED, item[1], key=item[1].customer.id, headers=input_id(item[1]))
+                counts["repeat contacts"] += 1
             for event in tail.poll(0.05):
                 counts[event.name] += 1
                 seen.observe(event)
@@ -154,10 +159,6 @@ def _complaints_under_faults(tmp_path: Path) -> None:
                     pending_repeats.append((now + delay, again))
                 published += 1
                 next_send += 1 / RATE
-            for item in [item for item in pending_repeats if item[0] <= now]:
-                pending_repeats.remove(item)
-                publisher.publish(COMPLAINTS_SUBMITTED, item[1], key=item[1].customer.id, headers=input_id(item[1]))
-                counts["repeat contacts"] += 1
             pump(now)
             if now >= next_status:
                 next_status += 10
@@ -203,10 +204,6 @@ def _complaints_under_faults(tmp_path: Path) -> None:
             elif now - last_new > STALL_S:
                 status(now, f"nothing new for {STALL_S:.0f}s, stopped draining")
                 break
-            for item in [item for item in pending_repeats if item[0] <= now]:
-                pending_repeats.remove(item)
-                publisher.publish(COMPLAINTS_SUBMITTED, item[1], key=item[1].customer.id, headers=input_id(item[1]))
-                counts["repeat contacts"] += 1
             pump(now)
             if now >= next_status:
                 next_status += 10
