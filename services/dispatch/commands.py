@@ -44,6 +44,7 @@ class DispatchCommands:
 
     def _run(self, case_id: str, command_id: str, action) -> Any:
         def command(now: datetime):
+            self._store.applied.clear()  # read afresh: the handler applied events since
             case = self._store.load([case_id]).get(case_id)
             if case is None:
                 raise NotFound(f"no case {case_id}")

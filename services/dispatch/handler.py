@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from complaints.v1 import case_events_pb2, common_pb2, envelope_pb2, inbound_pb2
-from complaint_platform.envelope import from_timestamp, to_timestamp
+from complaint_platform.envelope import event_names, from_timestamp, to_timestamp
 from complaint_platform.handling import Incoming
-from complaint_platform.inbox import InboxHandler, RejectEvent
+from complaint_platform.inbox import AppliedEvents, InboxHandler, RejectEvent
 from complaint_platform.mongo import UnitOfWork
 from complaint_platform.topics import CASES_DISPATCH
 
@@ -39,14 +39,18 @@ def registered_input(event_id: str, payload) -> inputs.CaseRegistered:
 
 
 class CaseStore:
-    """Loads and saves dispatch cases; shared by the handler and the operator commands."""
+    """Loads and saves dispatch cases; shared by the handler and the operator commands. A case's
+    document keeps the ids of the last events applied to it (``AppliedEvents``)."""
 
-    def __init__(self, database: Any) -> None:
+    def __init__(self, database: Any, applied: AppliedEvents | None = None) -> None:
         self.database = database
+        self.applied = applied if applied is not None else AppliedEvents()
 
     def load(self, case_ids: list[str]) -> dict[str, rules.DispatchCase]:
-        found = self.database[_CASES].find({"_id": {"$in": case_ids}}, {"state": 1})
-        cases = {doc["_id"]: rules.DispatchCase.from_dict(doc["state"]) for doc in found}
+        cases = {}
+        for doc in self.database[_CASES].find({"_id": {"$in": case_ids}}, {"state": 1, AppliedEvents.FIELD: 1}):
+            cases[doc["_id"]] = rules.DispatchCase.from_dict(doc["state"])
+            self.applied.remember(doc["_id"], doc)
         # what is already stored is replaced, the rest inserted (inserts are much cheaper)
         self.stored_orders = {order.work_order_id for case in cases.values() for order in case.work_orders}
         self.stored_cases = set(cases)
@@ -56,7 +60,8 @@ class CaseStore:
         open_orders = case.open_orders()
         unit.save(_CASES, {"_id": case.case_id, "owner": case.owner, "status": case.status,
                            "priority": min((o.priority for o in case.work_orders), default=9),
-                           "open_work_orders": len(open_orders), "state": case.to_dict()},
+                           "open_work_orders": len(open_orders), "state": case.to_dict(),
+                           AppliedEvents.FIELD: self.applied.of(case.case_id)},
                   new=case.case_id not in self.stored_cases)
         for order in case.work_orders:
             unit.save(_ORDERS, {
@@ -134,11 +139,13 @@ def rejection(events: list) -> str:
 class DispatchHandler(InboxHandler):
     producer = "dispatch"
     output_topic = CASES_DISPATCH
+    acts_on = event_names("case_registered", "submission_linked", "deadline_set", "deadline_resumed",
+                          "case_reopened", "case_closed")
 
     def __init__(self, database: Any, policy: DispatchPolicy) -> None:
         super().__init__(database)
         self.policy = policy
-        self.store = CaseStore(database)
+        self.store = CaseStore(database, self.applied)
 
     def load(self, batch: list[Incoming]) -> None:
         self.cases = self.store.load(sorted({item.envelope.case_id for item in batch if item.envelope.case_id}))
@@ -197,5 +204,5 @@ class DispatchHandler(InboxHandler):
                 for message, tag in to_messages(case, events)]
 
     def save(self, unit: UnitOfWork) -> None:
-        for case_id in sorted(self.changed):
+        for case_id in sorted(self.changed | (self.applied.touched & set(self.cases))):
             self.store.save(unit, self.cases[case_id])

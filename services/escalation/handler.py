@@ -35,7 +35,7 @@ class EscalationHandler(InboxHandler):
 
     def load(self, batch: list[Incoming]) -> None:
         case_ids = sorted({item.envelope.case_id for item in batch if item.envelope.case_id})
-        self.cases = store.load_cases(self.database, case_ids)
+        self.cases = store.load_cases(self.database, case_ids, self.applied)
         self.stored_cases = set(self.cases)
         self.deadlines = store.load_deadlines(self.database, case_ids)
         self.new_deadlines: dict[str, Deadline] = {}
@@ -51,9 +51,11 @@ class EscalationHandler(InboxHandler):
     def apply(self, incoming: Incoming, now: datetime) -> list[envelope_pb2.Envelope]:
         kind = incoming.envelope.WhichOneof("payload")
         payload = getattr(incoming.envelope, kind)
-        self.seen.append(incoming.envelope)
         case_id = incoming.envelope.case_id
         case = self.cases.get(case_id)
+        if case is None and any(early.event_id == incoming.event_id for early in self.parked.get(case_id, ())):
+            return []  # a copy of an event kept until its case arrives
+        self.seen.append(incoming.envelope)
         if kind == "case_registered":
             if case is not None:
                 return []
@@ -68,6 +70,7 @@ class EscalationHandler(InboxHandler):
         if kind == "case_registered":
             for early in sorted(self.parked.pop(case_id, []), key=lambda e: (e.occurred_at.ToDatetime(), e.event_id)):
                 self.unparked.append(early.event_id)
+                self.applied.add(case_id, early.event_id)  # a later copy of it is a repeat
                 early_kind = early.WhichOneof("payload")
                 envelopes += self._apply_to(case, Incoming(incoming.record, early), early_kind,
                                             getattr(early, early_kind), now)
@@ -228,15 +231,15 @@ class EscalationHandler(InboxHandler):
         return resumed
 
     def save(self, unit: UnitOfWork) -> None:
-        for case_id in sorted(self.changed_cases):
-            store.save_case(unit, self.cases[case_id], new=case_id not in self.stored_cases)
+        for case_id in sorted(self.changed_cases | (self.applied.touched & set(self.cases))):
+            store.save_case(unit, self.cases[case_id], new=case_id not in self.stored_cases,
+                            applied=self.applied.of(case_id))
         for deadline_id, (deadline, version) in sorted(self.deadlines.items()):
             if deadline_id in self.new_deadlines:
                 store.save_deadline(unit, deadline, None)
             elif deadline_id in self.changed_deadlines:
                 store.save_deadline(unit, deadline, version)
-        for envelope in self.seen:
-            store.record_timeline(unit, envelope)
+        store.record_timeline(unit, self.seen)
         store.park(unit, [envelope for envelope in self.to_park if envelope.event_id not in self.unparked])
         store.unpark(unit, [event_id for event_id in self.unparked
                             if event_id not in {envelope.event_id for envelope in self.to_park}])

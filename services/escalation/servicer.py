@@ -171,8 +171,7 @@ class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
             produced = [outgoing(CASES_SUPERVISION, envelope) for envelope in envelopes]
             unit = UnitOfWork(self._database)
             store.save_case(unit, case)
-            for envelope in envelopes:
-                store.record_timeline(unit, envelope)
+            store.record_timeline(unit, envelopes)
             if extra is not None:
                 extra(unit)
             stage(unit, produced, now)

@@ -9,6 +9,7 @@ from google.protobuf import json_format
 
 from complaints.v1 import case_events_pb2, envelope_pb2
 from complaint_platform.envelope import from_timestamp, to_timestamp
+from complaint_platform.inbox import AppliedEvents
 from complaint_platform.mongo import UnitOfWork
 
 from .domain.deadlines import RUNNING, Deadline
@@ -29,7 +30,7 @@ def ensure_indexes(database: Any) -> None:
     database[DEADLINES].create_index([("case_id", 1), ("state", 1)])
     database[PARKED].create_index([("case_id", 1)])
     database[FIRINGS].create_index([("case_id", 1)])  # the only one: each index halves insert speed here
-    database[TIMELINE].create_index([("case_id", 1), ("occurred_at", 1)])
+    database[TIMELINE].create_index([("case_id", 1)])
     database[CASES].create_index([("risk_score", -1)])
     database[CASES].create_index([("supervised_since", 1)])
     database[CASES].create_index([("resolved_at", 1)])
@@ -37,9 +38,13 @@ def ensure_indexes(database: Any) -> None:
     database[YELLOW_CARDS].create_index([("agent_id", 1), ("month", 1)])
 
 
-def load_cases(database: Any, case_ids: list[str]) -> dict[str, SupervisedCase]:
-    found = database[CASES].find({"_id": {"$in": case_ids}}, {"state": 1})
-    return {doc["_id"]: SupervisedCase.from_dict(doc["state"]) for doc in found}
+def load_cases(database: Any, case_ids: list[str], applied: AppliedEvents | None = None) -> dict[str, SupervisedCase]:
+    cases = {}
+    for doc in database[CASES].find({"_id": {"$in": case_ids}}, {"state": 1, AppliedEvents.FIELD: 1}):
+        cases[doc["_id"]] = SupervisedCase.from_dict(doc["state"])
+        if applied is not None:
+            applied.remember(doc["_id"], doc)
+    return cases
 
 
 def load_parked(database: Any, case_ids: list[str]) -> dict[str, list[envelope_pb2.Envelope]]:
@@ -127,8 +132,16 @@ def case_document(case: SupervisedCase) -> dict:
             "closed": case.closed, "overdue": bool(case.overdue_items), "state": state}
 
 
-def save_case(unit: UnitOfWork, case: SupervisedCase, new: bool = False) -> None:
-    unit.save(CASES, case_document(case), new=new)
+def save_case(unit: UnitOfWork, case: SupervisedCase, new: bool = False, applied: list[str] | None = None) -> None:
+    """With the ids of the events applied to it (the handler), or keeping those stored (timers
+    and commands, which apply no event)."""
+    if applied is not None:
+        unit.save(CASES, {**case_document(case), AppliedEvents.FIELD: applied}, new=new)
+    elif new:
+        unit.insert(CASES, case_document(case))
+    else:
+        document = case_document(case)
+        unit.update(CASES, {"_id": document.pop("_id")}, {"$set": document})
 
 
 def save_deadline(unit: UnitOfWork, deadline: Deadline, version: int | None) -> None:
@@ -141,20 +154,23 @@ def save_deadline(unit: UnitOfWork, deadline: Deadline, version: int | None) -> 
                                  {"$set": {**fields, "version": version + 1}})
 
 
-def record_timeline(unit: UnitOfWork, envelope: envelope_pb2.Envelope) -> None:
-    """The event as it travelled (protobuf bytes); it is rendered as JSON when someone reads it."""
-    if not envelope.case_id:
-        return
-    unit.insert(TIMELINE, {
-        "_id": envelope.event_id, "case_id": envelope.case_id, "event_type": envelope.event_type,
-        "producer": envelope.producer, "occurred_at": from_timestamp(envelope.occurred_at),
-        "envelope": envelope.SerializeToString()})
+def record_timeline(unit: UnitOfWork, envelopes: list[envelope_pb2.Envelope]) -> None:
+    """The events as they travelled (protobuf bytes), one document per case and batch (an insert
+    per event was the largest single cost of a batch); rendered as JSON when someone reads them.
+    The id is the server's: a batch handled again after the database lost it writes again."""
+    by_case: dict[str, list[bytes]] = {}
+    for envelope in envelopes:
+        if envelope.case_id:
+            by_case.setdefault(envelope.case_id, []).append(envelope.SerializeToString())
+    for case_id, entries in sorted(by_case.items()):
+        unit.insert(TIMELINE, {"case_id": case_id, "entries": entries})
 
 
 def timeline(database: Any, case_id: str) -> list[TimelineEntry]:
     """Every event of a case in order: those it received and emitted, and its clocks' firings
     (the entry's body holds the event as JSON)."""
-    received = [_timeline_entry(bytes(doc["envelope"])) for doc in database[TIMELINE].find({"case_id": case_id})]
+    received = [_timeline_entry(bytes(value)) for doc in database[TIMELINE].find({"case_id": case_id})
+                for value in doc.get("entries") or [doc["envelope"]]]
     fired = [_timeline_entry(bytes(output["value"]))
              for firing in database[FIRINGS].find({"case_id": case_id}, {"outputs.value": 1})
              for output in firing["outputs"]]

@@ -56,7 +56,7 @@ class IntakeCommands:
                     for event in result.events]
         view = {name: found.get(name) for name in VIEW_FIELDS}
         unit = UnitOfWork(self._database)
-        unit.upsert("cases", case_document(case, view))
+        unit.upsert("cases", case_document(case, view, found.get("applied_events")))
         unit.upsert("cases", case_document(result.new_case, {"owner": view.get("owner"), "updated_at": now}))
         unit.update("submissions", {"_id": key}, {"$set": {"case_id": result.new_case.case_id}})
         stage(unit, produced, now)

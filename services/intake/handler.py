@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from complaints.v1 import case_events_pb2, common_pb2, envelope_pb2, inbound_pb2
-from complaint_platform.envelope import from_timestamp, to_timestamp
+from complaint_platform.envelope import event_names, from_timestamp, to_timestamp
 from complaint_platform.handling import Incoming
 from complaint_platform.inbox import InboxHandler, RejectEvent
 from complaint_platform.mongo import UnitOfWork
@@ -88,6 +88,9 @@ def to_message(event, complaint: inbound_pb2.ComplaintSubmitted | None) -> Any:
 class IntakeHandler(InboxHandler):
     producer = "intake"
     output_topic = CASES_INTAKE
+    # what the case's status and read-model fields follow (``_observe``); other events pass by
+    acts_on = event_names(*STATUS_FROM_EVENT, "deadline_set", "deadline_stopped", "deadline_resumed",
+                          "deadline_breached", "case_escalated", "risk_threshold_crossed")
 
     def __init__(self, database: Any, policy: IntakePolicy) -> None:
         super().__init__(database)
@@ -130,6 +133,7 @@ class IntakeHandler(InboxHandler):
 
     def _remember_case(self, doc: dict) -> None:
         self.cases[doc["_id"]] = CaseFile.from_dict(doc["state"])
+        self.applied.remember(doc["_id"], doc)
         self.views[doc["_id"]] = {name: doc.get(name) for name in VIEW_FIELDS}
 
     # applying ----------------------------------------------------------------
@@ -233,8 +237,9 @@ class IntakeHandler(InboxHandler):
 
     # saving ------------------------------------------------------------------
     def save(self, unit: UnitOfWork) -> None:
-        for case_id in sorted(self.changed):
-            unit.save(_CASES, case_document(self.cases[case_id], self.views.get(case_id, {})),
+        for case_id in sorted(self.changed | (self.applied.touched & set(self.cases))):
+            unit.save(_CASES, case_document(self.cases[case_id], self.views.get(case_id, {}),
+                                            self.applied.of(case_id)),
                       new=case_id not in self.stored)
         for submission in self.new_submissions:
             unit.insert(_SUBMISSIONS, submission)
@@ -246,7 +251,7 @@ class IntakeHandler(InboxHandler):
         unit.upsert(DetectorState._get_collection_name(), {"_id": "proxy", "state": self.detector.to_dict()})
 
 
-def case_document(case: CaseFile, view: dict) -> dict:
+def case_document(case: CaseFile, view: dict, applied: list[str] | None = None) -> dict:
     """Indexed and displayed fields at the top level; the rules' case file under ``state``."""
     state = case.to_dict()
     return {
@@ -261,4 +266,4 @@ def case_document(case: CaseFile, view: dict) -> dict:
         "owner": view.get("owner") or "", "open_deadlines": view.get("open_deadlines") or {},
         "escalation_level": view.get("escalation_level") or 0, "overdue": bool(view.get("overdue")),
         "updated_at": view.get("updated_at") or case.registered_at,
-        "history": state.get("history", [])[-50:], "state": state}
+        "history": state.get("history", [])[-50:], "state": state, "applied_events": applied or []}

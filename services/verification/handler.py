@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from complaints.v1 import case_events_pb2, common_pb2, envelope_pb2, inbound_pb2
-from complaint_platform.envelope import from_timestamp, to_timestamp
+from complaint_platform.envelope import event_names, from_timestamp, to_timestamp
 from complaint_platform.handling import Incoming
-from complaint_platform.inbox import InboxHandler, RejectEvent
+from complaint_platform.inbox import AppliedEvents, InboxHandler, RejectEvent
 from complaint_platform.mongo import UnitOfWork
 from complaint_platform.topics import CASES_VERIFICATION
 
@@ -61,9 +61,13 @@ def to_messages(events: list) -> list[tuple[object, str]]:
     return messages
 
 
+WATCHED_STATUSES = ["VERIFYING", "CLOSED"]  # records a new case of the same class may reopen
+
+
 class VerificationHandler(InboxHandler):
     producer = "verification"
     output_topic = CASES_VERIFICATION
+    acts_on = event_names("case_registered", "case_resolved")
 
     def __init__(self, database: Any, policy: VerificationPolicy) -> None:
         super().__init__(database)
@@ -71,11 +75,33 @@ class VerificationHandler(InboxHandler):
 
     def load(self, batch: list[Incoming]) -> None:
         case_ids = sorted({item.envelope.case_id for item in batch if item.envelope.case_id})
-        self.records = store.load_records(self.database, {"_id": {"$in": case_ids}})
+        self.records = self._records({"_id": {"$in": case_ids}})
         self.stored = set(self.records)
+        self._load_watched([item.envelope.case_registered for item in batch
+                            if item.envelope.WhichOneof("payload") == "case_registered"])
         self.new_facts: list[dict] = []
         self.changed: set[str] = set()
         self.audit = store.AuditTrail(self.database)
+
+    def _load_watched(self, registered: list) -> None:
+        """For the batch's new cases: the records of the same class they may reopen, and which of
+        them verification observed already (a copy of CaseRegistered re-published after a crash).
+        Two indexed queries per batch (the embedded database answers "$or" with a full scan)."""
+        self.observed = {doc["_id"] for doc in self.database[store.FACTS].find(
+            {"_id": {"$in": sorted({event.case_id for event in registered})}}, {"_id": 1})} if registered else set()
+        self.watched: dict[str, VerificationRecord] = {}
+        customers = sorted({event.customer.id for event in registered})
+        signatures = sorted({self._signature(self._observed("", event, None)) for event in registered} - {""})
+        for field, values in (("customer_id", customers), ("signature", signatures)):
+            if values:
+                self.watched.update(self._records({"status": {"$in": WATCHED_STATUSES}, field: {"$in": values}}))
+
+    def _records(self, query: dict) -> dict[str, VerificationRecord]:
+        found = {}
+        for doc in self.database[store.RECORDS].find(query, {"state": 1, AppliedEvents.FIELD: 1}):
+            found[doc["_id"]] = VerificationRecord.from_dict(doc["state"])
+            self.applied.remember(doc["_id"], doc)
+        return found
 
     def handle_batch(self, batch, now, positions=None):
         self._now = now
@@ -100,19 +126,24 @@ class VerificationHandler(InboxHandler):
         return [self.emit(incoming, message, case_id, now, discriminator=tag) for case_id, message, tag in produced]
 
     # --- inputs -------------------------------------------------------------------------------
+    @staticmethod
+    def _observed(event_id: str, event, now: datetime | None) -> inputs.NewCaseObserved:
+        return inputs.NewCaseObserved(event_id, event.case_id, event.customer.id, event.category,
+                                      event.customer.region, from_timestamp(event.received_at) or now,
+                                      dict(event.attributes))
+
     def _registered(self, event_id: str, event, now: datetime):
-        observed = inputs.NewCaseObserved(event_id, event.case_id, event.customer.id, event.category,
-                                          event.customer.region, from_timestamp(event.received_at) or now,
-                                          dict(event.attributes))
+        if event.case_id in self.observed:
+            return []  # a copy: its facts are stored and its class was watched
+        self.observed.add(event.case_id)
+        observed = self._observed(event_id, event, now)
         self.new_facts.append({"_id": event.case_id, "customer_id": observed.customer_id, "category": observed.category,
                                "region": observed.region, "attributes": dict(observed.attributes),
                                "registered_at": observed.registered_at, "signature": self._signature(observed)})
-        watched = [{"customer_id": observed.customer_id, "category": observed.category}]
-        if self._signature(observed):
-            watched.append({"signature": self._signature(observed)})
-        candidates = {}
-        for same in watched:  # one indexed query each: the embedded database answers "$or" with a full scan
-            candidates.update(store.load_records(self.database, {"status": {"$in": ["VERIFYING", "CLOSED"]}, **same}))
+        signature = self._signature(observed)
+        candidates = {case_id: record for case_id, record in self.watched.items()
+                      if (record.customer_id == observed.customer_id and record.category == observed.category)
+                      or (signature and record.signature == signature)}
         produced = []
         for case_id in sorted(candidates):
             record = self.records.setdefault(case_id, candidates[case_id])
@@ -172,8 +203,7 @@ class VerificationHandler(InboxHandler):
             return self._changed(record, one(record))
         if not report.root_cause_class:
             raise RejectEvent("case_id: give a case_id, or a root_cause_class for a class-level action")
-        members = store.load_records(self.database, {"root_cause_class": report.root_cause_class,
-                                                     "status": {"$ne": "CLOSED"}})
+        members = self._records({"root_cause_class": report.root_cause_class, "status": {"$ne": "CLOSED"}})
         for case_id, record in members.items():
             self.records.setdefault(case_id, record)
             self.stored.add(case_id)
@@ -202,7 +232,8 @@ class VerificationHandler(InboxHandler):
     def save(self, unit: UnitOfWork) -> None:
         for facts in self.new_facts:
             unit.insert(store.FACTS, facts)
-        for case_id in sorted(self.changed):
-            unit.save(store.RECORDS, store.record_document(self.records[case_id], self._now),
+        for case_id in sorted(self.changed | (self.applied.touched & set(self.records))):
+            unit.save(store.RECORDS, {**store.record_document(self.records[case_id], self._now),
+                                      "applied_events": self.applied.of(case_id)},
                       new=case_id not in self.stored)
         self.audit.save(unit)

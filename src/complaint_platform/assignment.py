@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from aiokafka import ConsumerRebalanceListener
@@ -30,8 +30,10 @@ RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0)
 
 
 class PartitionShare(ConsumerRebalanceListener):
-    def __init__(self, handler: BatchHandler, owner: PartitionOwner | None, executor: ThreadPoolExecutor) -> None:
+    def __init__(self, handler: BatchHandler, owner: PartitionOwner | None, executor: ThreadPoolExecutor,
+                 republish: Callable[[list], Awaitable[None]] | None = None) -> None:
         self._handler = handler
+        self._republish = republish
         self._owner = owner
         self._executor = executor
         self.consumer = None
@@ -128,8 +130,19 @@ class PartitionShare(ConsumerRebalanceListener):
     async def _seek(self, assigned: set, lost: list[Partition]) -> None:
         by_key = {(partition.topic, partition.partition): partition for partition in assigned}
         stored = await self._on_handler_thread(self._handler.stored_positions, sorted(by_key))
+        committed_offsets = {key: await self.consumer.committed(partition) for key, partition in by_key.items()}
+        # stored but maybe never acknowledged: the replica stopped between storing a batch and committing it
+        unacknowledged = [key for key in sorted(by_key) if stored.get(key) is not None
+                          and (committed_offsets[key] is None or stored[key] > committed_offsets[key])]
+        if unacknowledged and self._republish is not None:
+            outputs = await self._on_handler_thread(self._handler.stored_outputs, unacknowledged)
+            pending = [item for key in unacknowledged for item in outputs.get(key, [])]
+            if pending:
+                log.info("re-publishing %d outputs of batches stored but not committed in %s", len(pending),
+                         [describe(key) for key in unacknowledged])
+                await self._republish(pending)
         for key, partition in sorted(by_key.items()):
-            committed = await self.consumer.committed(partition)
+            committed = committed_offsets[key]
             if lost:
                 target = rewind_position(key, lost, stored, committed, self._origin)
             else:

@@ -125,6 +125,17 @@ def payload_of(envelope: envelope_pb2.Envelope) -> Message:
     return getattr(envelope, field)
 
 
+def event_names(*payload_fields: str) -> frozenset[str]:
+    """Message names (the event-type header's last part) of these Envelope payload fields, e.g.
+    ``event_names("case_registered")`` is ``{"CaseRegistered"}``; an unknown field is an error."""
+    fields = envelope_pb2.Envelope.DESCRIPTOR.oneofs_by_name["payload"].fields
+    names = {field.name: field.message_type.name for field in fields}
+    unknown = sorted(set(payload_fields) - set(names))
+    if unknown:
+        raise ValueError(f"not an Envelope payload: {', '.join(unknown)}")
+    return frozenset(names[field] for field in payload_fields)
+
+
 def headers_for(*, event_id: str, event_type: str, case_id: str, producer: str) -> list[tuple[str, bytes]]:
     """The envelope's metadata repeated in Kafka headers, for routing and tracing without decoding."""
     return [

@@ -61,13 +61,18 @@ class BatchHandler(Protocol):
     a crash, and it must then return the same outgoing events (same ids).
     ``positions`` (topic, partition) -> next offset are stored with the batch's effects, also
     when the batch is empty (all of it dead-lettered); ``stored_positions`` reads them back
-    (see positions.py).
+    (see positions.py), ``stored_outputs`` the outputs of each partition's last stored batch.
+    ``acts_on``: message names of the internal events it handles (None: all).
     """
+
+    acts_on: frozenset[str] | None
 
     def handle_batch(self, batch: list[Incoming], now: datetime,
                      positions: dict[tuple[str, int], int] | None = None) -> BatchResult: ...
 
     def stored_positions(self, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], int]: ...
+
+    def stored_outputs(self, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], list[Outgoing]]: ...
 
 
 class PartitionOwner(Protocol):

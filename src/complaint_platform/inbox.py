@@ -1,15 +1,27 @@
 """The idempotent batch handler every service builds on.
 
 A service says how to load the state a batch needs, how one event changes it,
-and how to write it back; this class makes the batch idempotent: events seen
-before are not applied again, and their recorded outputs are re-published so
-a crash between storing and publishing loses nothing.
+and how to write it back; this class makes the batch idempotent without a
+record per event:
+
+- a batch redelivered at the same offsets is never handled again: each
+  partition's stored position moves with the batch's effects, and the outputs
+  the batch caused are stored with it, to be re-published if Kafka's committed
+  offset had not caught up (see ``mongo.UnitOfWork.record_positions``);
+- a copy of an internal event re-published after a crash arrives at a new
+  offset: each aggregate keeps the ids of the last events applied to it
+  (``AppliedEvents``, stored inside the aggregate's own document by the
+  service), and a copy is skipped;
+- inbound events (other systems' complaints, feedback, callbacks) keep their
+  inbox record: their senders may repeat them at any time, and an event id
+  reused for different content is dead-lettered, not taken for a repeat.
 """
 
 from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +31,7 @@ from complaints.v1 import envelope_pb2
 
 from .envelope import event_id_for, wrap
 from .handling import BatchResult, Incoming, Outgoing, Rejected
-from .mongo import INBOX, UnitOfWork, event_from_store, stored_positions
+from .mongo import INBOX, UnitOfWork, event_from_store, stored_outputs, stored_positions
 from .streaming import outgoing
 from .topics import INBOUND_TOPICS
 
@@ -28,17 +40,57 @@ class RejectEvent(Exception):
     """Raised by ``apply`` for a well-formed event the rules refuse; it is dead-lettered."""
 
 
+class AppliedEvents:
+    """The ids of the last events applied to each aggregate, kept inside its stored document.
+
+    Bounded: a copy re-published after a crash follows its original within seconds, long before
+    an aggregate has seen ``LIMIT`` more events."""
+
+    LIMIT = 64
+    FIELD = "applied_events"
+
+    def __init__(self) -> None:
+        self._ids: dict[str, list[str]] = {}
+        self.touched: set[str] = set()  # aggregates that applied an event in this batch
+
+    def clear(self) -> None:
+        self._ids.clear()
+        self.touched.clear()
+
+    def remember(self, aggregate_id: str, document: dict | None) -> None:
+        """What a loaded document says it applied (an aggregate loaded again keeps what it has)."""
+        if document is not None and aggregate_id not in self._ids:
+            self._ids[aggregate_id] = list(document.get(self.FIELD) or [])
+
+    def seen(self, aggregate_id: str, event_id: str) -> bool:
+        return event_id in self._ids.get(aggregate_id, ())
+
+    def add(self, aggregate_id: str, event_id: str) -> None:
+        ids = self._ids.setdefault(aggregate_id, [])
+        ids.append(event_id)
+        del ids[:-self.LIMIT]
+        self.touched.add(aggregate_id)
+
+    def of(self, aggregate_id: str) -> list[str]:
+        return list(self._ids.get(aggregate_id, []))
+
+
 class InboxHandler(ABC):
     producer: str
     output_topic: str
+    # Message names of the internal events this service acts on ("CaseRegistered", ...); the rest
+    # are passed over by their event-type header before decoding. None: every event.
+    acts_on: frozenset[str] | None = None
 
     def __init__(self, database: Any) -> None:
         self.database = database
+        self.applied = AppliedEvents()
 
     # what a service provides -------------------------------------------------
     @abstractmethod
     def load(self, batch: list[Incoming]) -> None:
-        """Fetch the state the batch touches (one query per collection, not per event)."""
+        """Fetch the state the batch touches (one query per collection, not per event); tell
+        ``self.applied`` what each loaded aggregate document applied."""
 
     @abstractmethod
     def apply(self, incoming: Incoming, now: datetime) -> list[envelope_pb2.Envelope]:
@@ -46,7 +98,8 @@ class InboxHandler(ABC):
 
     @abstractmethod
     def save(self, unit: UnitOfWork) -> None:
-        """Queue the changed state into the unit of work."""
+        """Queue the changed state into the unit of work, with ``self.applied.of(id)`` inside
+        each aggregate's document (every aggregate in ``self.applied.touched`` it holds)."""
 
     def committed(self) -> None:
         """The batch's state is stored; e.g. let in-memory timetables follow it."""
@@ -55,7 +108,9 @@ class InboxHandler(ABC):
     def handle_batch(self, batch: list[Incoming], now: datetime,
                      positions: dict[tuple[str, int], int] | None = None) -> BatchResult:
         result = BatchResult()
-        seen = self._inbox([item.event_id for item in batch])
+        caused: dict[tuple[str, int], list[Outgoing]] = defaultdict(list)  # outputs by source partition
+        inbound = [item.event_id for item in batch if item.record.topic in INBOUND_TOPICS]
+        seen = self._inbox(inbound) if inbound else {}
         firsts: dict[str, Incoming] = {}
         marks = {id(item): fingerprint(item) for item in batch}
         for item in batch:
@@ -68,37 +123,52 @@ class InboxHandler(ABC):
                                                       f"send it under a new event id"))
             elif previous is not None:
                 result.outgoing.extend(previous["outputs"])
+                caused[_source(item)].extend(previous["outputs"])
                 if previous["rejected"]:
                     result.rejected.append(Rejected(item, previous["rejected"]))
             elif first is None:
                 firsts[item.event_id] = item
         fresh = list(firsts.values())
-        if not fresh:
-            if positions:
-                unit = UnitOfWork(self.database)
-                unit.record_positions(positions, now)
-                unit.commit()
-            return result
-        self.load(fresh)
         unit = UnitOfWork(self.database)
-        for item in fresh:
-            try:
-                events = self.apply(item, now)
-                outputs = [outgoing(self.output_topic, event) for event in events]
-                unit.record_handled(item.event_id, outputs, now, marks[id(item)])
-                result.outgoing.extend(outputs)
-            except RejectEvent as refusal:
-                unit.inbox.append({"_id": item.event_id, "at": now, "outputs": [], "rejected": str(refusal),
-                                   "fingerprint": marks[id(item)]})
-                result.rejected.append(Rejected(item, str(refusal)))
-        self.save(unit)
-        unit.record_positions(positions or {}, now)
-        unit.commit()
-        self.committed()
+        if fresh:
+            self.applied.clear()
+            self.load(fresh)
+            for item in fresh:
+                self._apply_one(item, now, unit, result, caused, marks[id(item)])
+            self.save(unit)
+        if fresh or positions:
+            unit.record_positions(positions or {}, now, caused)
+            unit.commit()
+        if fresh:
+            self.committed()
         return result
+
+    def _apply_one(self, item: Incoming, now: datetime, unit: UnitOfWork, result: BatchResult,
+                   caused: dict[tuple[str, int], list[Outgoing]], mark: str) -> None:
+        case_id, inbound = item.envelope.case_id, item.record.topic in INBOUND_TOPICS
+        if case_id and not inbound and self.applied.seen(case_id, item.event_id):
+            return  # a copy of an event already applied, re-published after its producer's crash
+        try:
+            events = self.apply(item, now)
+        except RejectEvent as refusal:
+            if inbound:
+                unit.inbox.append({"_id": item.event_id, "at": now, "outputs": [], "rejected": str(refusal),
+                                   "fingerprint": mark})
+            result.rejected.append(Rejected(item, str(refusal)))
+            return
+        outputs = [outgoing(self.output_topic, event) for event in events]
+        if inbound:
+            unit.record_handled(item.event_id, outputs, now, mark)
+        if case_id:
+            self.applied.add(case_id, item.event_id)
+        result.outgoing.extend(outputs)
+        caused[_source(item)].extend(outputs)
 
     def stored_positions(self, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
         return stored_positions(self.database, partitions)
+
+    def stored_outputs(self, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], list[Outgoing]]:
+        return stored_outputs(self.database, partitions)
 
     def emit(self, cause: Incoming, payload: Message, case_id: str, now: datetime, discriminator: str = "") -> envelope_pb2.Envelope:
         """An output event whose id is derived from its cause, so redelivery repeats it exactly."""
@@ -111,6 +181,10 @@ class InboxHandler(ABC):
         return {doc["_id"]: {"outputs": [event_from_store(o) for o in doc.get("outputs", [])],
                              "rejected": doc.get("rejected", ""), "fingerprint": doc.get("fingerprint", "")}
                 for doc in found}
+
+
+def _source(item: Incoming) -> tuple[str, int]:
+    return item.record.topic, item.record.partition
 
 
 def fingerprint(item: Incoming) -> str:
@@ -128,4 +202,4 @@ def fingerprint(item: Incoming) -> str:
     return hashlib.sha256(content.SerializeToString(deterministic=True)).hexdigest()
 
 
-__all__ = ["InboxHandler", "RejectEvent", "Outgoing"]
+__all__ = ["AppliedEvents", "InboxHandler", "RejectEvent", "Outgoing"]

@@ -9,7 +9,7 @@ of the two:
   journaled transactions on kill -9, docs/operations.md). The lost batches are read and handled
   again, and their outputs are re-derived under the same event ids;
 - Kafka behind the database: the service stopped between storing a batch and committing it. The
-  batch is read again and the inbox re-publishes its stored outputs.
+  batch is not handled again: its outputs, stored with the position, are re-published.
 
 While running, a stored position behind the one this replica itself stored means the database
 lost writes under a live consumer (it restarted; the driver may have reconnected without an
@@ -43,9 +43,12 @@ def positions_after(records: Iterable[ConsumedRecord]) -> dict[Partition, int]:
 
 def resume_position(stored: int | None, committed: int | None) -> int | None:
     """Where to read a partition from after an assignment; None: from the beginning (nothing
-    was ever handled)."""
-    known = [position for position in (stored, committed) if position is not None]
-    return min(known) if known else None
+    was ever handled). The database's position wins when it has one: behind Kafka, it lost
+    batches that are handled again; ahead, its last batch is stored and only its outputs are
+    re-published (they are kept with the position)."""
+    if stored is not None:
+        return stored
+    return committed
 
 
 def lost_writes(expected: Mapping[Partition, int], stored: Mapping[Partition, int],

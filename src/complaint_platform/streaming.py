@@ -34,7 +34,7 @@ from .handling import BatchHandler, BatchResult, Incoming, Outgoing, PartitionOw
 from .masking import mask_text
 from .positions import Partition, positions_after
 from .telemetry import Telemetry, header_dict, inject_trace
-from .topics import DEADLETTER
+from .topics import DEADLETTER, INTERNAL_TOPICS
 from .validation import InvalidEvent
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ class EventProcessor:
         self._loop = asyncio.get_running_loop()
         service, kafka = self._settings.service, self._settings.kafka
         self._producer = kafka_clients.producer(kafka, f"complaints-{service}")
-        listener = PartitionShare(self._handler, owner, self._executor)
+        listener = PartitionShare(self._handler, owner, self._executor, republish=self._republish)
         consumer = kafka_clients.consumer(kafka, topics, f"complaints-{service}", f"complaints-{service}", listener)
         listener.consumer = consumer
         await _start_with_retry(self._producer, "producer")
@@ -189,12 +189,21 @@ class EventProcessor:
             except asyncio.TimeoutError:
                 pass
 
+    async def _republish(self, outputs: list[Outgoing]) -> None:
+        """Outputs of a batch stored but maybe never acknowledged (the replica stopped before
+        committing it): sent again, consumers take the copies for repeats."""
+        with self._telemetry.span(f"{self._settings.service} republish", events=len(outputs)):
+            await self._publish(outputs, {})
+
     async def process(self, consumed, positions: dict[Partition, int] | None = None) -> None:
         now = self._clock.now()
         records = [_received(record) for record in consumed]
         good: list[Incoming] = []
         result = BatchResult()
         invalid = []
+        acts_on = getattr(self._handler, "acts_on", None)
+        if acts_on is not None:  # events the service never acts on are not even decoded
+            records = [record for record in records if _acted_on(record, acts_on)]
         for record in records:
             try:
                 good.append(Incoming(record, decode(record, now)))
@@ -214,10 +223,8 @@ class EventProcessor:
             contexts[item.event_id] = (manager, span)
         try:
             if good or positions:  # positions are stored even when every record was dead-lettered
-                result = await self._handle(good, now, positions)
-            await asyncio.gather(*(self._dead_letter(rejected.incoming.record, rejected.reason, now)
-                                   for rejected in result.rejected))
-            await self._publish(result.outgoing, contexts)
+                result = await self._handle(good, now, positions, contexts)
+            await self._settle(result, now, contexts)
         finally:
             for manager, _span in reversed(list(contexts.values())):
                 manager.__exit__(None, None, None)
@@ -263,8 +270,14 @@ class EventProcessor:
             self._executor.submit(published, [item.event_id for item in produced]).result(timeout_s)
         return value
 
+    async def _settle(self, result: BatchResult, now: datetime, contexts) -> None:
+        """Dead letters and outputs of a stored batch, all acknowledged before its offsets move."""
+        await asyncio.gather(*(self._dead_letter(rejected.incoming.record, rejected.reason, now)
+                               for rejected in result.rejected))
+        await self._publish(result.outgoing, contexts)
+
     async def _handle(self, batch: list[Incoming], now: datetime,
-                      positions: dict[Partition, int] | None = None) -> BatchResult:
+                      positions: dict[Partition, int] | None = None, contexts=None) -> BatchResult:
         loop = asyncio.get_running_loop()
         attempt = 0
         while True:
@@ -288,13 +301,14 @@ class EventProcessor:
                     # its position is stored still: else the database would look as if it lost writes
                     return await self._handle([], now, positions) if positions else BatchResult()
                 # Isolate the culprit: one event at a time, the rest still go through; each
-                # stores its own position, and the batch's positions are stored at the end.
-                result = BatchResult()
+                # stores its own position and is published before the next overwrites the
+                # outputs kept with that position; the batch's positions are stored at the end.
                 for item in batch:
-                    result.extend(await self._handle([item], now, positions_after([item.record])))
+                    await self._settle(await self._handle([item], now, positions_after([item.record]), contexts),
+                                       now, contexts or {})
                 if positions:
-                    result.extend(await self._handle([], now, positions))
-                return result
+                    await self._handle([], now, positions)
+                return BatchResult()
 
     async def _publish(self, outgoing: list[Outgoing], contexts) -> None:
         futures = []
@@ -350,6 +364,14 @@ class EventProcessor:
                       record.partition, record.offset, size, error)
             await self._producer.send_and_wait(DEADLETTER, letter.SerializeToString(), key=key, headers=headers)
         self._dead.add(1, {"topic": record.topic})
+
+
+def _acted_on(record: Received, acts_on: frozenset[str]) -> bool:
+    """Inbound events and internal ones without an event-type header are always decoded."""
+    if record.topic not in INTERNAL_TOPICS:
+        return True
+    event_type = record.headers.get("event-type")
+    return not event_type or event_type.decode("utf-8", "replace").rsplit(".", 1)[-1] in acts_on
 
 
 def _received(message) -> Received:
