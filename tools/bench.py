@@ -18,7 +18,9 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from complaints.v1 import case_events_pb2
 from complaint_platform.topics import COMPLAINTS_SUBMITTED
 
+from . import bench_costs as costs
 from .devstack import ROOT, EmbeddedStack, Ports
 from .eventlog import EventTail, Publisher
 from .traffic import sample_complaint
@@ -112,7 +115,7 @@ class Pipeline:
         self.publisher.close()
 
 
-def sustained_rate(pipeline: Pipeline, count: int) -> dict:
+def sustained_rate(pipeline: Pipeline, count: int, on_tick=None) -> dict:
     say(f"  pipeline: {count} complaints as fast as they can be published ...")
     started = time.perf_counter()
     for _ in range(count):
@@ -122,6 +125,8 @@ def sustained_rate(pipeline: Pipeline, count: int) -> dict:
     while len(pipeline.done) < count and time.perf_counter() - started < 600:
         pipeline.read(0.2)
         timeline.append((time.perf_counter() - started, len(pipeline.done)))
+        if on_tick is not None:
+            on_tick(time.perf_counter() - started)
     seconds = max(pipeline.done.values()) - started if pipeline.done else float("inf")
     intake_seconds = max(pipeline.registered.values()) - started if pipeline.registered else float("inf")
     return {"complaints": count, "completed": len(pipeline.done), "seconds": round(seconds, 2),
@@ -200,11 +205,15 @@ def main() -> None:
     where = ", ".join(filter(None, [f"Kafka at {external_kafka}" if external_kafka else "embedded Tansu",
                                     "MongoDB by MONGODB_URI" if external_mongodb else "embedded SecantusDB"]))
     say(f"benchmark: {where}, 4 services (this takes a few minutes)")
-    stack = EmbeddedStack(Ports.free(), durable=False, session_timeout_s=3.0,
-                          extra_env={"LOG_LEVEL": "WARNING", "OTEL_METRICS_EXPORTER": "none"},
+    # durable as `make dev` runs it: data on disk, every commit synced (BENCH_DURABLE=0: in memory)
+    durable = os.environ.get("BENCH_DURABLE", "1") != "0"
+    scratch = tempfile.mkdtemp(prefix="complaints-bench-") if durable else None
+    stack = EmbeddedStack(Ports.free(), data_dir=scratch, durable=durable, durable_broker=False, session_timeout_s=3.0,
+                          extra_env={"LOG_LEVEL": "WARNING"},
                           external_kafka=external_kafka, external_mongodb=external_mongodb,
                           database_prefix="complaints_bench_")
-    result: dict = {"machine": {"cpus": os.cpu_count()}, "kafka": "external" if external_kafka else "embedded Tansu",
+    result: dict = {"machine": {"cpus": os.cpu_count()}, "durable_database": durable,
+                    "kafka": "external" if external_kafka else "embedded Tansu",
                     "mongodb": "external" if external_mongodb else "embedded SecantusDB"}
     try:
         stack.start_infrastructure()
@@ -220,11 +229,32 @@ def main() -> None:
         stack.start_services()
         pipeline = Pipeline(stack)
         time.sleep(3)  # consumer groups join
-        sustained = sustained_rate(pipeline, count)
+        operations_before, usage_before = costs.database_operations(stack), costs.process_usage(stack)
+        profiling: dict = {}
+
+        def profile_busiest(elapsed: float) -> None:
+            # after a few seconds flat out, the process that used the most CPU so far is sampled
+            if elapsed > 4 and not profiling:
+                spent = costs.cpu_between(usage_before, costs.process_usage(stack))
+                busiest = max(spent, key=spent.get)
+                profiling["run"] = costs.Profile(busiest, stack.processes[busiest].pid, 12,
+                                                 RESULTS / f"profile-{busiest}.txt")
+
+        sustained = sustained_rate(pipeline, count, profile_busiest)
+        usage_after = costs.process_usage(stack)
+        result["costs"] = {
+            "cpu_s": costs.cpu_between(usage_before, usage_after),
+            "rss_mib": {name: usage["rss_mib"] for name, usage in usage_after.items()},
+            "database_time_by_collection": costs.collection_times(stack.mongodb_uri, "complaints_bench_"),
+            "profile": profiling["run"].summary() if profiling else {},
+        }
         say("  pipeline: letting the backlog of the sustained run drain ...")
         drain_until = time.perf_counter() + 15
         while time.perf_counter() < drain_until:
             pipeline.read(0.2)
+        # after the drain: the work each complaint causes downstream of its deadline is counted too
+        result["costs"]["per_complaint"] = costs.per_complaint(operations_before, costs.database_operations(stack),
+                                                               count)
         half = latency_at(pipeline, max(sustained["complaints_per_s"] / 2, 1.0), seconds)
         result["pipeline"] = {"sustained": sustained, "half_rate": half,
                               "ratio_to_limit": round(sustained["complaints_per_s"] / result["limits"]["complaint_limit_per_s"], 3)}
@@ -233,6 +263,8 @@ def main() -> None:
         pipeline.close()
     finally:
         stack.stop()
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
     draw(result, RESULTS / "bench.png")
     (RESULTS / "bench.json").write_text(json.dumps(result, indent=2))
     print_table(result)
@@ -260,6 +292,16 @@ def print_table(result: dict) -> None:
         ("latency p99 at half rate (ms)", pipeline["half_rate"]["p99_ms"]),
         ("intake alone (complaints/s)", result["intake_alone"]["complaints_per_s"]),
     ]
+    per = result.get("costs", {}).get("per_complaint", {})
+    for key in ("transactions", "finds", "documents_inserted", "documents_updated", "documents_written"):
+        if key in per:
+            rows.append((f"database {key.replace('_', ' ')} per complaint", per[key]))
+    for name, seconds in sorted(result.get("costs", {}).get("cpu_s", {}).items(), key=lambda item: -item[1]):
+        rss = result["costs"]["rss_mib"].get(name)
+        rows.append((f"CPU s / memory MiB during the sustained run: {name}", f"{seconds} / {rss}"))
+    profile = result.get("costs", {}).get("profile") or {}
+    for row in (profile.get("self_time") or [])[:5]:
+        rows.append((f"profile of {profile['process']}: {row['function'][:60]}", f"{row['share']:.1%}"))
     lookups = result.get("lookups") or {}
     for key in ("target_rate", "achieved_rate", "p50_ms", "p95_ms", "p99_ms", "errors"):
         if key in lookups:

@@ -135,8 +135,11 @@ class EmbeddedStack:
         storage = self.data_dir / "mongodb" if self.durable else ":memory:"
         if self.durable:
             Path(storage).mkdir(parents=True, exist_ok=True)
+        # --standalone: no oplog (nothing here reads it: no change streams, no secondaries). Measured
+        # here: small transactions 26% faster, replacements of indexed documents 25% faster, and no
+        # pauses while the oplog is pruned past 100k entries (docs/performance.md).
         self._spawn("secantusdb", [_bin("secantusd-py"), "--host", "127.0.0.1", "--port", str(self.ports.mongodb),
-                                   "--storage-path", str(storage), "--log-level", "WARNING",
+                                   "--storage-path", str(storage), "--log-level", "WARNING", "--standalone",
                                    *(["--sync-on-commit"] if self.durable and self.sync_on_commit else [])])
         wait_for_port(self.ports.mongodb, 60, self.processes["secantusdb"], "SecantusDB")
 

@@ -51,8 +51,9 @@ class CaseStore:
         for doc in self.database[_CASES].find({"_id": {"$in": case_ids}}, {"state": 1, AppliedEvents.FIELD: 1}):
             cases[doc["_id"]] = rules.DispatchCase.from_dict(doc["state"])
             self.applied.remember(doc["_id"], doc)
-        # what is already stored is replaced, the rest inserted (inserts are much cheaper)
-        self.stored_orders = {order.work_order_id for case in cases.values() for order in case.work_orders}
+        # what is already stored is replaced when it changed, the rest inserted (inserts are much cheaper)
+        self.stored_orders = {order.work_order_id: self._order_row(case, order)
+                              for case in cases.values() for order in case.work_orders}
         self.stored_cases = set(cases)
         return cases
 
@@ -64,12 +65,19 @@ class CaseStore:
                            AppliedEvents.FIELD: self.applied.of(case.case_id)},
                   new=case.case_id not in self.stored_cases)
         for order in case.work_orders:
-            unit.save(_ORDERS, {
-                "_id": order.work_order_id, "case_id": case.case_id, "department": order.department,
+            row = self._order_row(case, order)
+            stored = self.stored_orders.get(order.work_order_id)
+            if row != stored:  # a work order is rewritten (all its indexes) only when it changed
+                unit.save(_ORDERS, row, new=stored is None)
+                self.stored_orders[order.work_order_id] = row
+
+    @staticmethod
+    def _order_row(case: rules.DispatchCase, order) -> dict:
+        return {"_id": order.work_order_id, "case_id": case.case_id, "department": order.department,
                 "level": order.level, "kind": order.kind, "state": order.state, "priority": order.priority,
                 "due_sort": order.due_at or NO_DUE_TIME, "due_at": order.due_at,
                 "dispatched_at": order.created_at, "category": case.category, "region": case.region,
-                "resolution": order.resolution}, new=order.work_order_id not in self.stored_orders)
+                "resolution": order.resolution}
 
 
 def _fault(value: str) -> int:

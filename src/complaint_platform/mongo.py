@@ -7,13 +7,13 @@ a redelivered event is recognised and its outputs re-published unchanged.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import mongoengine
-from pymongo import DeleteMany, InsertOne, MongoClient, ReplaceOne, UpdateOne
+from pymongo import DeleteMany, InsertOne, MongoClient, ReplaceOne, UpdateOne, monitoring
 from pymongo.errors import (
     AutoReconnect,
     BulkWriteError,
@@ -31,11 +31,38 @@ INBOX = "processed_events"
 POSITIONS = "consumed_positions"  # per topic partition: the next offset to read (positions.py)
 
 
+class OperationCounts(monitoring.CommandListener):
+    """Database commands and the documents they carried, by command, as pymongo sends them: what
+    a complaint costs the database (``make bench`` reads them from the services' metrics)."""
+
+    _DOCUMENTS = {"insert": "documents", "update": "updates", "delete": "deletes"}
+
+    def __init__(self) -> None:
+        self.commands: Counter[str] = Counter()
+        self.documents: Counter[str] = Counter()
+
+    def started(self, event) -> None:
+        name = event.command_name
+        self.commands[name] += 1
+        field = self._DOCUMENTS.get(name)
+        if field is not None:
+            self.documents[name] += len(event.command.get(field) or ())
+
+    def succeeded(self, event) -> None:
+        pass
+
+    def failed(self, event) -> None:
+        pass
+
+
+OPERATIONS = OperationCounts()
+
+
 def connect(uri: str, database: str) -> MongoClient:
     """Register the mongoengine default connection and return its client."""
     mongoengine.disconnect()
     mongoengine.connect(db=database, host=uri, tz_aware=True, uuidRepresentation="standard",
-                        serverSelectionTimeoutMS=5000)
+                        serverSelectionTimeoutMS=5000, event_listeners=[OPERATIONS])
     return mongoengine.get_connection()
 
 

@@ -77,6 +77,22 @@ class ServiceParts:
     owner: PartitionOwner | None = None
 
 
+def _count_database_operations(telemetry: Telemetry) -> None:
+    from opentelemetry.metrics import Observation
+
+    from .mongo import OPERATIONS
+
+    telemetry.meter.create_observable_counter(
+        "complaints_db_commands", description="database commands sent, by command (find, insert, update, "
+        "commitTransaction, ...)",
+        callbacks=[lambda options: [Observation(count, {"command": name})
+                                    for name, count in sorted(OPERATIONS.commands.items())]])
+    telemetry.meter.create_observable_counter(
+        "complaints_db_documents", description="documents written, by command (insert, update, delete)",
+        callbacks=[lambda options: [Observation(count, {"command": name})
+                                    for name, count in sorted(OPERATIONS.documents.items())]])
+
+
 def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> None:
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints every thread's stack to stderr
     try:
@@ -94,6 +110,7 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
     except Exception as error:  # noqa: BLE001 - without it a restart waits for them to expire
         log.warning("could not abort transactions left open by a stopped process (they expire within a "
                     "minute; batches that conflict with them are retried): %s", error)
+    _count_database_operations(telemetry)
     context = ServiceContext(settings, policy, client[settings.mongodb_database], clock, telemetry)
     try:
         parts = build(context)

@@ -55,7 +55,7 @@ def _stored_dispatch_case() -> tuple[dict, list[dict]]:
                          policy, NOW + timedelta(hours=2))
     assert len(case.work_orders) >= 2
     store = CaseStore(database=None)
-    store.stored_cases, store.stored_orders = set(), set()
+    store.stored_cases, store.stored_orders = set(), {}
     unit = UnitOfWork(database=None)
     store.save(unit, case)
     documents = {name: [operation._doc for operation in operations] for name, operations in unit.writes.items()}
