@@ -15,9 +15,11 @@ from .servicer import DispatchServicer
 def build(context: ServiceContext) -> ServiceParts:
     policy = load_policy(context.policy.child("dispatch"))
     documents.ensure_indexes()
-    servicer = DispatchServicer(DispatchCommands(context.database, policy, context.commands))
+    handler = DispatchHandler(context.database, policy)
+    servicer = DispatchServicer(DispatchCommands(context.database, policy, context.commands, handler.store,
+                                                 handler.forget))
     return ServiceParts(
-        handler=DispatchHandler(context.database, policy),
+        handler=handler,
         register_grpc=lambda server: dispatch_service_pb2_grpc.add_DispatchServiceServicer_to_server(servicer, server),
         grpc_service_names=[dispatch_service_pb2.DESCRIPTOR.services_by_name["DispatchService"].full_name],
     )

@@ -18,8 +18,13 @@ from .handler import CaseStore, to_messages
 
 
 class DispatchCommands:
-    def __init__(self, database: Any, policy: DispatchPolicy, gateway) -> None:
-        self._store = CaseStore(database)
+    """``store``: the handler's, so a command sees and changes the cases it holds; ``forget``:
+    told when a command's unit failed after changing a held case."""
+
+    def __init__(self, database: Any, policy: DispatchPolicy, gateway, store: CaseStore | None = None,
+                 forget=None) -> None:
+        self._store = store if store is not None else CaseStore(database)
+        self._forget = forget or self._store.forget
         self._database = database
         self._policy = policy
         self._gateway = gateway
@@ -44,22 +49,27 @@ class DispatchCommands:
 
     def _run(self, case_id: str, command_id: str, action) -> Any:
         def command(now: datetime):
-            self._store.applied.clear()  # read afresh: the handler applied events since
             case = self._store.load([case_id]).get(case_id)
             if case is None:
                 raise NotFound(f"no case {case_id}")
             try:
                 events, result = action(case, now)
             except DispatchError as refusal:
+                self._forget()  # a refusal may come after the rules changed the held case
                 raise BadRequest(str(refusal)) from None
             produced = [outgoing(CASES_DISPATCH, wrap(message, event_id=event_id_for(command_id, tag),
                                                       case_id=case_id, producer="dispatch", occurred_at=now,
                                                       causation_id=command_id))
                         for message, tag in to_messages(case, events)]
             unit = UnitOfWork(self._database)
-            self._store.save(unit, case)
-            stage(unit, produced, now)
-            unit.commit()
+            try:
+                self._store.save(unit, case)
+                stage(unit, produced, now)
+                unit.commit()
+            except BaseException:
+                self._forget()  # the held case went ahead of the stored one
+                raise
+            self._store.committed()
             return result(), produced
 
         return self._gateway.run(command)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -38,46 +40,95 @@ def registered_input(event_id: str, payload) -> inputs.CaseRegistered:
         promised_reply_at=from_timestamp(payload.promised_reply_at))
 
 
+@dataclass
+class HeldCase:
+    """A case as this replica holds it: the version stored and its work orders' rows as written."""
+
+    case: rules.DispatchCase
+    version: int | None = None  # None: stored before cases had versions
+    stored: bool = False
+    orders: dict[str, dict] = field(default_factory=dict)
+
+
 class CaseStore:
-    """Loads and saves dispatch cases; shared by the handler and the operator commands. A case's
-    document keeps the ids of the last events applied to it (``AppliedEvents``)."""
+    """Dispatch cases held in memory between batches, for the partitions this replica consumes;
+    shared by the handler and the operator commands (one thread). A batch reads only cases it
+    does not hold yet, and none for a case it registers (while nothing failed since, a case it
+    does not hold was never stored: were it, its insert fails and the batch is read again).
+    Every write is compare-and-set on the case's version, so a case changed by another replica
+    (a command sent there) is read again instead of overwritten. Closed cases leave memory.
+
+    A case's document keeps the ids of the last events applied to it (``AppliedEvents``)."""
+
+    LIMIT = 100_000  # open cases held at most (the least recently used leave first)
 
     def __init__(self, database: Any, applied: AppliedEvents | None = None) -> None:
         self.database = database
         self.applied = applied if applied is not None else AppliedEvents()
+        self._held: OrderedDict[str, HeldCase] = OrderedDict()
+        self._written: dict[str, tuple[HeldCase, dict]] = {}  # this unit's writes: case -> new order rows
+        self._trusted = False
 
-    def load(self, case_ids: list[str]) -> dict[str, rules.DispatchCase]:
-        cases = {}
-        for doc in self.database[_CASES].find({"_id": {"$in": case_ids}}, {"state": 1, AppliedEvents.FIELD: 1}):
-            cases[doc["_id"]] = rules.DispatchCase.from_dict(doc["state"])
-            self.applied.remember(doc["_id"], doc)
-        # what is already stored is replaced when it changed, the rest inserted (inserts are much cheaper)
-        self.stored_orders = {order.work_order_id: self._order_row(case, order)
-                              for case in cases.values() for order in case.work_orders}
-        self.stored_cases = set(cases)
-        return cases
+    def load(self, case_ids: list[str], registering: set[str] = frozenset()) -> dict[str, rules.DispatchCase]:
+        wanted = [case_id for case_id in case_ids
+                  if case_id not in self._held and not (self._trusted and case_id in registering)]
+        if wanted:
+            for doc in self.database[_CASES].find({"_id": {"$in": wanted}},
+                                                   {"state": 1, "version": 1, AppliedEvents.FIELD: 1}):
+                case = rules.DispatchCase.from_dict(doc["state"])
+                self._held[doc["_id"]] = HeldCase(case, doc.get("version"), True,
+                                                  {order.work_order_id: order_row(case, order)
+                                                   for order in case.work_orders})
+                self.applied.remember(doc["_id"], doc)
+        for case_id in case_ids:
+            if case_id in self._held:
+                self._held.move_to_end(case_id)
+        return {case_id: self._held[case_id].case for case_id in case_ids if case_id in self._held}
+
+    def add(self, case: rules.DispatchCase) -> None:
+        """A case registered in this batch."""
+        self._held[case.case_id] = HeldCase(case)
 
     def save(self, unit: UnitOfWork, case: rules.DispatchCase) -> None:
+        held = self._held[case.case_id]
         open_orders = case.open_orders()
-        unit.save(_CASES, {"_id": case.case_id, "owner": case.owner, "status": case.status,
-                           "priority": min((o.priority for o in case.work_orders), default=9),
-                           "open_work_orders": len(open_orders), "state": case.to_dict(),
-                           AppliedEvents.FIELD: self.applied.of(case.case_id)},
-                  new=case.case_id not in self.stored_cases)
+        unit.save_version(_CASES, {"_id": case.case_id, "owner": case.owner, "status": case.status,
+                                   "priority": min((o.priority for o in case.work_orders), default=9),
+                                   "open_work_orders": len(open_orders), "state": case.to_dict(),
+                                   AppliedEvents.FIELD: self.applied.of(case.case_id)},
+                          held.version, new=not held.stored)
+        rows = {}
         for order in case.work_orders:
-            row = self._order_row(case, order)
-            stored = self.stored_orders.get(order.work_order_id)
+            row = rows[order.work_order_id] = order_row(case, order)
+            stored = held.orders.get(order.work_order_id)
             if row != stored:  # a work order is rewritten (all its indexes) only when it changed
                 unit.save(_ORDERS, row, new=stored is None)
-                self.stored_orders[order.work_order_id] = row
+        self._written[case.case_id] = (held, rows)
 
-    @staticmethod
-    def _order_row(case: rules.DispatchCase, order) -> dict:
-        return {"_id": order.work_order_id, "case_id": case.case_id, "department": order.department,
-                "level": order.level, "kind": order.kind, "state": order.state, "priority": order.priority,
-                "due_sort": order.due_at or NO_DUE_TIME, "due_at": order.due_at,
-                "dispatched_at": order.created_at, "category": case.category, "region": case.region,
-                "resolution": order.resolution}
+    def committed(self) -> None:
+        for case_id, (held, rows) in self._written.items():
+            held.version = 0 if not held.stored else (held.version or 0) + 1
+            held.stored, held.orders = True, rows
+            if held.case.status == rules.CLOSED:
+                self._held.pop(case_id, None)  # loaded again if an event still comes for it
+        self._written.clear()
+        while len(self._held) > self.LIMIT:
+            self._held.popitem(last=False)
+        self._trusted = True
+
+    def forget(self) -> None:
+        self._held.clear()
+        self._written.clear()
+        self._trusted = False
+
+
+def order_row(case: rules.DispatchCase, order) -> dict:
+    """A work order's row in ``work_orders``, for the department queues."""
+    return {"_id": order.work_order_id, "case_id": case.case_id, "department": order.department,
+            "level": order.level, "kind": order.kind, "state": order.state, "priority": order.priority,
+            "due_sort": order.due_at or NO_DUE_TIME, "due_at": order.due_at,
+            "dispatched_at": order.created_at, "category": case.category, "region": case.region,
+            "resolution": order.resolution}
 
 
 def _fault(value: str) -> int:
@@ -156,7 +207,9 @@ class DispatchHandler(InboxHandler):
         self.store = CaseStore(database, self.applied)
 
     def load(self, batch: list[Incoming]) -> None:
-        self.cases = self.store.load(sorted({item.envelope.case_id for item in batch if item.envelope.case_id}))
+        registering = {item.envelope.case_id for item in batch if item.envelope.WhichOneof("payload") == "case_registered"}
+        self.cases = self.store.load(sorted({item.envelope.case_id for item in batch if item.envelope.case_id}),
+                                     registering)
         self.changed: set[str] = set()
 
     def apply(self, incoming: Incoming, now: datetime) -> list[envelope_pb2.Envelope]:
@@ -170,6 +223,7 @@ class DispatchHandler(InboxHandler):
                     return []
                 case, events = rules.DispatchCase.register(registered_input(event_id, payload), self.policy, now)
                 self.cases[case.case_id] = case
+                self.store.add(case)
                 return self._emit(incoming, case, events, now)
             if kind == "work_order_feedback":
                 if case is None:
@@ -214,3 +268,9 @@ class DispatchHandler(InboxHandler):
     def save(self, unit: UnitOfWork) -> None:
         for case_id in sorted(self.changed | (self.applied.touched & set(self.cases))):
             self.store.save(unit, self.cases[case_id])
+
+    def committed(self) -> None:
+        self.store.committed()
+
+    def forget_state(self) -> None:
+        self.store.forget()

@@ -7,17 +7,17 @@ from typing import Any
 
 from complaint_platform.envelope import event_id_for, wrap
 from complaint_platform.grpc_errors import BadRequest, NotFound
+from complaint_platform.inbox import AppliedEvents
 from complaint_platform.mongo import UnitOfWork, stage
 from complaint_platform.streaming import outgoing
 from complaint_platform.topics import CASES_INTAKE
 
-from .documents import CaseRecord
 from .domain.case import CaseFile
 from .domain.errors import IntakeError
 from .domain.merge import split
 from .domain.policy import IntakePolicy
 from .domain.submission import RawSubmission, normalise
-from .handler import VIEW_FIELDS, case_document, to_message
+from .handler import VIEW_FIELDS, case_document, to_message, view_document
 
 
 class IntakeCommands:
@@ -26,9 +26,9 @@ class IntakeCommands:
         self._policy = policy
         self._gateway = gateway
 
-    def split(self, case_id: str, submission_key: str, operator: str, reason: str) -> CaseRecord:
-        new_case_id = self._gateway.run(lambda now: self._split(case_id, submission_key, operator, reason, now))
-        return CaseRecord.objects(case_id=new_case_id).first()
+    def split(self, case_id: str, submission_key: str, operator: str, reason: str) -> str:
+        """The id of the case the submission now belongs to."""
+        return self._gateway.run(lambda now: self._split(case_id, submission_key, operator, reason, now))
 
     def _split(self, case_id: str, key: str, operator: str, reason: str, now: datetime):
         found = self._database["cases"].find_one({"_id": case_id})
@@ -54,10 +54,13 @@ class IntakeCommands:
                                                 case_id=event.case_id, producer="intake", occurred_at=now,
                                                 causation_id=command_id))
                     for event in result.events]
-        view = {name: found.get(name) for name in VIEW_FIELDS}
+        stored_view = self._database["case_views"].find_one({"_id": case_id}) or found
+        view = {name: stored_view.get(name) for name in VIEW_FIELDS}
         unit = UnitOfWork(self._database)
-        unit.upsert("cases", case_document(case, view, found.get("applied_events")))
-        unit.upsert("cases", case_document(result.new_case, {"owner": view.get("owner"), "updated_at": now}))
+        unit.upsert("cases", case_document(case))
+        unit.upsert("case_views", view_document(case, view, stored_view.get(AppliedEvents.FIELD) or []))
+        unit.upsert("cases", case_document(result.new_case))
+        unit.upsert("case_views", view_document(result.new_case, {"owner": view.get("owner"), "updated_at": now}, []))
         unit.update("submissions", {"_id": key}, {"$set": {"case_id": result.new_case.case_id}})
         stage(unit, produced, now)
         unit.commit()

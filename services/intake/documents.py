@@ -19,7 +19,8 @@ from mongoengine import (
 
 
 class CaseRecord(Document):
-    """One customer problem, with the read model other services keep current."""
+    """One customer problem as intake's rules see it; indexed for the lookups. What the other
+    services report about it (owner, deadlines, escalation) is in ``CaseViewRecord``."""
 
     case_id = StringField(primary_key=True)
     customer_id = StringField(required=True)
@@ -45,10 +46,6 @@ class CaseRecord(Document):
     summary = StringField()
     registered_at = DateTimeField()
     last_contact_at = DateTimeField()
-    updated_at = DateTimeField()
-    open_deadlines = DictField()  # deadline id -> due time, from the escalation service
-    escalation_level = IntField(default=0)
-    overdue = BooleanField(default=False)
     history = ListField(DictField())
     state = DictField()  # the domain aggregate as it serialises itself
 
@@ -63,6 +60,23 @@ class CaseRecord(Document):
             {"fields": ["region", "category", "registered_at", "case_id"]},
         ],
     }
+
+
+class CaseViewRecord(Document):
+    """The read model other services keep current, one per case. Apart from the indexed case
+    document: it changes with most events a case sees (every deadline set, stopped or breached),
+    and SecantusDB rewrites every index of a document it replaces, changed or not; this one has
+    none but its id. It also keeps the ids of the last events applied to the case."""
+
+    case_id = StringField(primary_key=True)
+    owner = StringField()
+    open_deadlines = DictField()  # deadline id -> due time, from the escalation service
+    escalation_level = IntField(default=0)
+    overdue = BooleanField(default=False)
+    updated_at = DateTimeField()
+    applied_events = ListField(StringField())
+
+    meta = {"collection": "case_views", "strict": False}
 
 
 class SubmissionRecord(Document):
@@ -127,7 +141,7 @@ class DetectorState(Document):
     meta = {"collection": "detector_state", "strict": False}
 
 
-ALL = (CaseRecord, SubmissionRecord, CustomerDirectoryEntry, PublicOpinionItem, IntakeCounter, DetectorState)
+ALL = (CaseRecord, CaseViewRecord, SubmissionRecord, CustomerDirectoryEntry, PublicOpinionItem, IntakeCounter, DetectorState)
 
 
 def ensure_indexes() -> None:

@@ -8,12 +8,13 @@ from typing import Any
 from complaints.v1 import case_events_pb2, common_pb2, envelope_pb2, inbound_pb2
 from complaint_platform.envelope import event_names, from_timestamp, to_timestamp
 from complaint_platform.handling import Incoming
-from complaint_platform.inbox import InboxHandler, RejectEvent
+from complaint_platform.inbox import AppliedEvents, InboxHandler, RejectEvent
 from complaint_platform.mongo import UnitOfWork
 from complaint_platform.topics import CASES_INTAKE
 
 from .documents import (
     CaseRecord,
+    CaseViewRecord,
     CustomerDirectoryEntry,
     DetectorState,
     IntakeCounter,
@@ -35,7 +36,8 @@ STATUS_FROM_EVENT = {
     "verification_opened": "VERIFYING", "case_closed": "CLOSED", "case_reopened": "REOPENED",
 }
 _CASES, _SUBMISSIONS = CaseRecord._get_collection_name(), SubmissionRecord._get_collection_name()
-# Read-model fields other services keep current; not part of intake's own rules.
+_VIEWS = CaseViewRecord._get_collection_name()
+# Read-model fields other services keep current; not part of intake's own rules (case_views).
 VIEW_FIELDS = ("owner", "open_deadlines", "escalation_level", "overdue", "updated_at")
 
 
@@ -114,11 +116,14 @@ class IntakeHandler(InboxHandler):
         self.views: dict[str, dict] = {}
         # two indexed queries: the embedded database answers "$or" and "$ne" with a full scan,
         # so closed cases are left out here rather than in the query
+        self.rows: dict[str, dict] = {}  # each case's document as stored: rewritten only when it changes
+        self.viewed: set[str] = set()    # cases whose view document is stored
         for query, open_only in (({"customer_id": {"$in": sorted(customers)}}, True),
                                  ({"_id": {"$in": sorted(case_ids)}}, False)):
             for doc in self.database[_CASES].find(query):
                 if not (open_only and doc.get("status") == "CLOSED"):
                     self._remember_case(doc)
+        self._remember_views(sorted(self.cases))
         self.stored: set[str] = set(self.cases)
         self.known = {doc["_id"]: doc["case_id"] for doc in self.database[_SUBMISSIONS].find(
             {"_id": {"$in": sorted(keys)}}, {"case_id": 1})}
@@ -133,8 +138,15 @@ class IntakeHandler(InboxHandler):
 
     def _remember_case(self, doc: dict) -> None:
         self.cases[doc["_id"]] = CaseFile.from_dict(doc["state"])
-        self.applied.remember(doc["_id"], doc)
+        self.rows[doc["_id"]] = case_document(self.cases[doc["_id"]])
+        # a case stored before views had their own documents still carries its view
         self.views[doc["_id"]] = {name: doc.get(name) for name in VIEW_FIELDS}
+
+    def _remember_views(self, case_ids: list[str]) -> None:
+        for doc in self.database[_VIEWS].find({"_id": {"$in": case_ids}}):
+            self.views[doc["_id"]] = {name: doc.get(name) for name in VIEW_FIELDS}
+            self.applied.remember(doc["_id"], doc)
+            self.viewed.add(doc["_id"])
 
     # applying ----------------------------------------------------------------
     def apply(self, incoming: Incoming, now: datetime) -> list[envelope_pb2.Envelope]:
@@ -232,15 +244,20 @@ class IntakeHandler(InboxHandler):
             found = self.database[_CASES].find_one({"_id": case_id})
             if found:
                 self._remember_case(found)
+                self._remember_views([case_id])
                 self.stored.add(case_id)
         return self.cases.get(case_id)
 
     # saving ------------------------------------------------------------------
     def save(self, unit: UnitOfWork) -> None:
         for case_id in sorted(self.changed | (self.applied.touched & set(self.cases))):
-            unit.save(_CASES, case_document(self.cases[case_id], self.views.get(case_id, {}),
-                                            self.applied.of(case_id)),
-                      new=case_id not in self.stored)
+            case = self.cases[case_id]
+            row = case_document(case)
+            if row != self.rows.get(case_id):  # most events change only the view
+                unit.save(_CASES, row, new=case_id not in self.stored)
+                self.rows[case_id] = row
+            unit.save(_VIEWS, view_document(case, self.views.get(case_id, {}), self.applied.of(case_id)),
+                      new=case_id not in self.viewed)
         for submission in self.new_submissions:
             unit.insert(_SUBMISSIONS, submission)
         for opinion in self.opinions:
@@ -251,7 +268,13 @@ class IntakeHandler(InboxHandler):
         unit.upsert(DetectorState._get_collection_name(), {"_id": "proxy", "state": self.detector.to_dict()})
 
 
-def case_document(case: CaseFile, view: dict, applied: list[str] | None = None) -> dict:
+def view_document(case: CaseFile, view: dict, applied: list[str]) -> dict:
+    return {"_id": case.case_id, "owner": view.get("owner") or "", "open_deadlines": view.get("open_deadlines") or {},
+            "escalation_level": view.get("escalation_level") or 0, "overdue": bool(view.get("overdue")),
+            "updated_at": view.get("updated_at") or case.registered_at, AppliedEvents.FIELD: applied}
+
+
+def case_document(case: CaseFile) -> dict:
     """Indexed and displayed fields at the top level; the rules' case file under ``state``."""
     state = case.to_dict()
     return {
@@ -263,7 +286,4 @@ def case_document(case: CaseFile, view: dict, applied: list[str] | None = None) 
         "regulator_case": case.regulator_case, "regulator_risk": case.regulator_risk, "proxy_case": case.proxy_case,
         "proxy_case_id": case.proxy_case_id, "proxy_members": list(case.proxy_members), "summary": case.summary,
         "registered_at": case.registered_at, "last_contact_at": case.last_contact_at,
-        "owner": view.get("owner") or "", "open_deadlines": view.get("open_deadlines") or {},
-        "escalation_level": view.get("escalation_level") or 0, "overdue": bool(view.get("overdue")),
-        "updated_at": view.get("updated_at") or case.registered_at,
-        "history": state.get("history", [])[-50:], "state": state, "applied_events": applied or []}
+        "history": state.get("history", [])[-50:], "state": state}

@@ -11,25 +11,38 @@ from complaint_platform.envelope import from_timestamp, to_timestamp
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
 from complaint_platform.paging import decode_token, encode_token, page_size, rows_after
 
-from .documents import CaseRecord, SubmissionRecord
+from .documents import CaseRecord, CaseViewRecord, SubmissionRecord
+
+VIEW_FIELDS = frozenset({"owner", "open_deadlines", "escalation_level", "overdue", "updated_at"})
 
 
 class _Stored:
-    """A stored case as read straight from MongoDB, with the attribute names of ``CaseRecord``."""
+    """A stored case as read straight from MongoDB, with the attribute names of ``CaseRecord``,
+    and what the other services report about it from its view document (a case stored before
+    views had their own documents carries them itself)."""
 
-    __slots__ = ("_doc",)
+    __slots__ = ("_doc", "_view")
 
-    def __init__(self, doc: Mapping[str, Any]) -> None:
-        self._doc = doc
+    def __init__(self, doc: Mapping[str, Any], view: Mapping[str, Any] | None = None) -> None:
+        self._doc, self._view = doc, view
 
     def __getattr__(self, name: str) -> Any:
+        if self._view is not None and name in VIEW_FIELDS:
+            return self._view.get(name)
         return self._doc.get("_id" if name == "case_id" else name)
 
 
-def case_view(record: CaseRecord | Mapping[str, Any]) -> intake_service_pb2.CaseView:
-    """The view of a case, from a ``CaseRecord`` or from its raw document."""
+def stored_cases(docs: list[Mapping[str, Any]]) -> list[_Stored]:
+    """Cases with their views: one more find for the page."""
+    views = {view["_id"]: view for view in CaseViewRecord._get_collection().find(
+        {"_id": {"$in": [doc["_id"] for doc in docs]}})} if docs else {}
+    return [_Stored(doc, views.get(doc["_id"])) for doc in docs]
+
+
+def case_view(record: _Stored | Mapping[str, Any], view: Mapping[str, Any] | None = None) -> intake_service_pb2.CaseView:
+    """The view of a case, from a stored case or from its raw document and view document."""
     if isinstance(record, Mapping):
-        record = _Stored(record)
+        record = _Stored(record, view)
     view = intake_service_pb2.CaseView(
         case_id=record.case_id, status=common_pb2.CaseStatus.Value(f"CASE_STATUS_{record.status}"),
         customer_id=record.customer_id, category=record.category, severity=record.severity or 0,
@@ -74,7 +87,7 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
             raise BadRequest("give case_id, or channel and submission_id")
         if record is None:
             raise NotFound("no such case")
-        return intake_service_pb2.GetCaseResponse(case=case_view(record))
+        return intake_service_pb2.GetCaseResponse(case=case_view(record, _view_of(record["_id"])))
 
     @rpc
     def ListCustomerCases(self, request, context):
@@ -87,7 +100,7 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
                                  {"customer_id": customer}, ["registered_at", "_id"],
                                  [datetime.fromisoformat(after[0]), after[1]], descending=True, size=size)
         else:
-            records = list(CaseRecord.objects(customer_id=customer).order_by(*order).limit(size + 1))
+            records = _cases({"customer_id": customer}, order, size + 1)
         return intake_service_pb2.ListCustomerCasesResponse(**_page(records, size))
 
     @rpc
@@ -142,18 +155,26 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
             raise BadRequest("commands are not enabled on this server")
         if not request.reason.strip():
             raise BadRequest("reason is required")
-        record = self._commands.split(require_id(request.case_id, "case_id"),
-                                      submission_key(request.channel, require_id(request.submission_id, "submission_id")),
-                                      request.operator or "operator", request.reason)
-        return intake_service_pb2.SplitSubmissionResponse(new_case=case_view(record))
+        new_case_id = self._commands.split(require_id(request.case_id, "case_id"),
+                                           submission_key(request.channel,
+                                                          require_id(request.submission_id, "submission_id")),
+                                           request.operator or "operator", request.reason)
+        record = CaseRecord._get_collection().find_one({"_id": new_case_id})
+        return intake_service_pb2.SplitSubmissionResponse(new_case=case_view(record, _view_of(new_case_id)))
 
 
 def submission_key(channel: int, submission_id: str) -> str:
     return f"{common_pb2.Channel.Name(channel).removeprefix('CHANNEL_')}:{submission_id}"
 
 
-def _cases(raw: dict, order: tuple[str, ...], limit: int) -> list[CaseRecord]:
-    return list(CaseRecord.objects(__raw__=raw).order_by(*order).limit(limit))
+def _view_of(case_id: str) -> Mapping[str, Any] | None:
+    return CaseViewRecord._get_collection().find_one({"_id": case_id})
+
+
+def _cases(raw: dict, order: tuple[str, ...], limit: int) -> list[_Stored]:
+    sort = [("_id" if name.lstrip("-") == "case_id" else name.lstrip("-"), -1 if name.startswith("-") else 1)
+            for name in order]
+    return stored_cases(list(CaseRecord._get_collection().find(raw).sort(sort).limit(limit)))
 
 
 def _page(records: list, size: int) -> dict:

@@ -54,6 +54,8 @@ class PartitionShare(ConsumerRebalanceListener):
         if self._owner is not None:
             mine = {partition.partition for partition in revoked if partition.topic == self._owner.topic}
             await self._on_handler_thread(self._owner.revoked, mine)
+        # what the handler holds in memory may be changed by the partitions' next owner
+        await self._on_handler_thread(self._forget_held)
 
     async def on_partitions_assigned(self, assigned) -> None:
         log.info("partitions assigned: %s", sorted(f"{p.topic}[{p.partition}]" for p in assigned))
@@ -106,10 +108,17 @@ class PartitionShare(ConsumerRebalanceListener):
     def watched(self) -> list[Partition]:
         return sorted(self.expected)
 
+    def _forget_held(self) -> None:
+        forget = getattr(self._handler, "forget", None)
+        if forget is not None:
+            forget()
+
     async def _restore(self, assigned: set, lost: list[Partition]) -> None:
         attempt = 0
         while True:
             try:
+                if lost:  # what the handler holds in memory is ahead of the database
+                    await self._on_handler_thread(self._forget_held)
                 await self._seek(assigned, lost)
                 if self._owner is not None:
                     mine = {partition.partition for partition in assigned if partition.topic == self._owner.topic}

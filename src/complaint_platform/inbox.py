@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -43,14 +43,17 @@ class RejectEvent(Exception):
 class AppliedEvents:
     """The ids of the last events applied to each aggregate, kept inside its stored document.
 
-    Bounded: a copy re-published after a crash follows its original within seconds, long before
-    an aggregate has seen ``LIMIT`` more events."""
+    Bounded per aggregate: a copy re-published after a crash follows its original within seconds,
+    long before an aggregate has seen ``LIMIT`` more events. Kept between batches for the
+    aggregates this replica wrote last (while it owns their partitions, what it holds is what is
+    stored; ``clear`` when that may no longer be so), at most ``AGGREGATES`` of them."""
 
     LIMIT = 64
+    AGGREGATES = 200_000
     FIELD = "applied_events"
 
     def __init__(self) -> None:
-        self._ids: dict[str, list[str]] = {}
+        self._ids: OrderedDict[str, list[str]] = OrderedDict()
         self.touched: set[str] = set()  # aggregates that applied an event in this batch
 
     def clear(self) -> None:
@@ -58,15 +61,19 @@ class AppliedEvents:
         self.touched.clear()
 
     def remember(self, aggregate_id: str, document: dict | None) -> None:
-        """What a loaded document says it applied (an aggregate loaded again keeps what it has)."""
+        """What a loaded document says it applied (an aggregate known already keeps what it has:
+        its events of this batch are not stored yet)."""
         if document is not None and aggregate_id not in self._ids:
             self._ids[aggregate_id] = list(document.get(self.FIELD) or [])
+            while len(self._ids) > self.AGGREGATES:
+                self._ids.popitem(last=False)
 
     def seen(self, aggregate_id: str, event_id: str) -> bool:
         return event_id in self._ids.get(aggregate_id, ())
 
     def add(self, aggregate_id: str, event_id: str) -> None:
         ids = self._ids.setdefault(aggregate_id, [])
+        self._ids.move_to_end(aggregate_id)
         ids.append(event_id)
         del ids[:-self.LIMIT]
         self.touched.add(aggregate_id)
@@ -104,6 +111,14 @@ class InboxHandler(ABC):
     def committed(self) -> None:
         """The batch's state is stored; e.g. let in-memory timetables follow it."""
 
+    def forget_state(self) -> None:
+        """Drop what the service holds in memory between batches: a batch failed after changing
+        it, the partitions were revoked, or the database lost writes. Read again on demand."""
+
+    def forget(self) -> None:
+        self.applied.clear()
+        self.forget_state()
+
     # the idempotent batch ------------------------------------------------------
     def handle_batch(self, batch: list[Incoming], now: datetime,
                      positions: dict[tuple[str, int], int] | None = None) -> BatchResult:
@@ -130,15 +145,19 @@ class InboxHandler(ABC):
                 firsts[item.event_id] = item
         fresh = list(firsts.values())
         unit = UnitOfWork(self.database)
-        if fresh:
-            self.applied.clear()
-            self.load(fresh)
-            for item in fresh:
-                self._apply_one(item, now, unit, result, caused, marks[id(item)])
-            self.save(unit)
-        if fresh or positions:
-            unit.record_positions(positions or {}, now, caused)
-            unit.commit()
+        try:
+            if fresh:
+                self.applied.touched.clear()
+                self.load(fresh)
+                for item in fresh:
+                    self._apply_one(item, now, unit, result, caused, marks[id(item)])
+                self.save(unit)
+            if fresh or positions:
+                unit.record_positions(positions or {}, now, caused)
+                unit.commit()
+        except BaseException:
+            self.forget()  # what is held in memory went ahead of what is stored
+            raise
         if fresh:
             self.committed()
         return result

@@ -128,6 +128,17 @@ class UnitOfWork:
         """Compare-and-set: ``selector`` names the version read; a miss aborts the whole unit."""
         self.guarded[collection].append(UpdateOne(selector, change))
 
+    def save_version(self, collection: str, document: dict, version: int | None, new: bool) -> None:
+        """A versioned aggregate: inserted at version 0, or replaced only if still at ``version``
+        (None: stored before documents had versions), the stored version then one more. A
+        replica holding an aggregate in memory learns so that another writer (a command on
+        another replica) changed it meanwhile: the unit fails, and it reads the aggregate again."""
+        if new:
+            self.insert(collection, {**document, "version": 0})
+        else:
+            self.guarded[collection].append(ReplaceOne({"_id": document["_id"], "version": version},
+                                                       {**document, "version": (version or 0) + 1}))
+
     def record_handled(self, event_id: str, outgoing: list[Outgoing], now: datetime, fingerprint: str = "") -> None:
         self.inbox.append({"_id": event_id, "at": now, "outputs": [stored_event(item) for item in outgoing],
                            "fingerprint": fingerprint})

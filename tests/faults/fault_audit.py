@@ -73,8 +73,7 @@ def audit(stack: EmbeddedStack, plans, repeats, complaints, supervisor: Supervis
     case_ids = {e.case_id for e in ledger.named("CaseRegistered")}
     if len(submissions) != len(all_complaints):
         problems.append(f"intake stored {len(submissions)} submissions for {len(all_complaints)} complaints")
-    stored_cases = {doc["_id"]: doc for doc in intake.cases.find(
-        {}, {"status": 1, "escalation_level": 1, "overdue": 1, "contact_count": 1})}
+    stored_cases = intake_cases(intake)
     if set(stored_cases) != case_ids:
         problems.append(f"intake stores {len(stored_cases)} cases, the topic registered {len(case_ids)}")
 
@@ -200,8 +199,7 @@ def audit(stack: EmbeddedStack, plans, repeats, complaints, supervisor: Supervis
     wrong_status = intake_mismatches(stored_cases)
     while wrong_status and time.monotonic() < settle_until:
         time.sleep(3)
-        stored_cases = {doc["_id"]: doc for doc in intake.cases.find(
-            {}, {"status": 1, "escalation_level": 1, "overdue": 1, "contact_count": 1})}
+        stored_cases = intake_cases(intake)
         wrong_status = intake_mismatches(stored_cases)
     problems += wrong_status
     stub = intake_service_pb2_grpc.IntakeServiceStub(grpc.insecure_channel(f"127.0.0.1:{stack.ports.grpc['intake']}"))
@@ -266,3 +264,10 @@ def audit(stack: EmbeddedStack, plans, repeats, complaints, supervisor: Supervis
         ("problems", len(problems)),
     ]
     return {"problems": problems, "rows": rows}
+
+
+def intake_cases(intake) -> dict[str, dict]:
+    """Intake's cases with what its view documents say of them (escalation level, overdue)."""
+    views = {doc["_id"]: doc for doc in intake.case_views.find({}, {"escalation_level": 1, "overdue": 1})}
+    return {doc["_id"]: {**doc, **views.get(doc["_id"], {})}
+            for doc in intake.cases.find({}, {"status": 1, "contact_count": 1})}

@@ -55,7 +55,7 @@ def _stored_dispatch_case() -> tuple[dict, list[dict]]:
                          policy, NOW + timedelta(hours=2))
     assert len(case.work_orders) >= 2
     store = CaseStore(database=None)
-    store.stored_cases, store.stored_orders = set(), {}
+    store.add(case)
     unit = UnitOfWork(database=None)
     store.save(unit, case)
     documents = {name: [operation._doc for operation in operations] for name, operations in unit.writes.items()}
@@ -96,21 +96,32 @@ def _intake_case_document() -> dict:
     }
 
 
-def test_get_case_from_the_raw_document_equals_the_record_view(monkeypatch):
-    document = _intake_case_document()
-    assert case_view(document) == case_view(CaseRecord._from_son(document))
-    sparse = {"_id": "C8", "customer_id": "C1", "category": "other", "status": "REGISTERED"}
-    assert case_view(sparse) == case_view(CaseRecord._from_son(sparse))
-    submissions = _Collection([{"_id": "WECHAT:S-2", "case_id": "C9"}])
-    cases = _Collection([document])
-    monkeypatch.setattr(CaseRecord, "_get_collection", classmethod(lambda cls: cases))
-    from services.intake.documents import SubmissionRecord
+VIEW = ("owner", "open_deadlines", "escalation_level", "overdue", "updated_at")
 
+
+def test_get_case_joins_the_case_with_its_view(monkeypatch):
+    legacy = _intake_case_document()  # stored before views had their own documents
+    row = {name: value for name, value in legacy.items() if name not in VIEW}
+    view = {"_id": "C9", **{name: legacy[name] for name in VIEW}}
+    # the view document says what the legacy row said
+    assert case_view(row, view) == case_view(legacy)
+    assert case_view(row, view).owner == "agent-1001" and case_view(row, view).escalation_level == 1
+    # the view document wins over fields a legacy row still carries
+    assert case_view(legacy, {**view, "escalation_level": 3}).escalation_level == 3
+    # a case nobody reported on yet
+    sparse = case_view({"_id": "C8", "customer_id": "C1", "category": "other", "status": "REGISTERED"})
+    assert (sparse.owner, sparse.escalation_level, sparse.overdue) == ("", 0, False)
+    submissions = _Collection([{"_id": "WECHAT:S-2", "case_id": "C9"}])
+    cases, views = _Collection([row]), _Collection([view])
+    from services.intake.documents import CaseViewRecord, SubmissionRecord
+
+    monkeypatch.setattr(CaseRecord, "_get_collection", classmethod(lambda cls: cases))
+    monkeypatch.setattr(CaseViewRecord, "_get_collection", classmethod(lambda cls: views))
     monkeypatch.setattr(SubmissionRecord, "_get_collection", classmethod(lambda cls: submissions))
     lookups = IntakeLookups()
     by_id = lookups.GetCase(intake_service_pb2.GetCaseRequest(case_id="C9"), _Context())
     by_submission = lookups.GetCase(intake_service_pb2.GetCaseRequest(channel=5, submission_id="S-2"), _Context())
-    assert by_id.case == by_submission.case == case_view(CaseRecord._from_son(document))
+    assert by_id.case == by_submission.case == case_view(legacy)
     assert by_id.case.current_deadline.ToDatetime(tzinfo=timezone.utc) == NOW + timedelta(hours=4)
     with pytest.raises(RuntimeError, match="NOT_FOUND"):
         lookups.GetCase(intake_service_pb2.GetCaseRequest(case_id="C7"), _Context())
