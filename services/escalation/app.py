@@ -17,11 +17,13 @@ TICK_SECONDS = 0.1  # breach lateness budget is 1 s
 def build(context: ServiceContext) -> ServiceParts:
     policy = load_policy(context.policy.child("escalation"))
     store.ensure_indexes(context.database)
-    servicer = EscalationServicer(context.database, policy, context.commands, context.clock)
     firing = DeadlineFiring(context.database, policy, context.telemetry.meter)
+    handler = EscalationHandler(context.database, policy, on_stored=firing.track)
+    firing.release = handler.release
+    servicer = EscalationServicer(context.database, policy, context.commands, context.clock, handler.release)
     _supervision_metrics(context)
     return ServiceParts(
-        handler=EscalationHandler(context.database, policy, on_stored=firing.track),
+        handler=handler,
         register_grpc=lambda server: escalation_service_pb2_grpc.add_EscalationServiceServicer_to_server(servicer, server),
         grpc_service_names=[escalation_service_pb2.DESCRIPTOR.services_by_name["EscalationService"].full_name],
         jobs=[(TICK_SECONDS, firing.fire_due_deadlines, firing.published)],

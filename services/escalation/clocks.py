@@ -56,6 +56,7 @@ class DeadlineFiring:
         self.timetable = Timetable()
         self._partition_count = 0
         self._unacknowledged: list[_Stored] = []
+        self.release = lambda case_ids: None  # the handler reads the cases a firing changed again
         self._breaches = meter.create_counter("complaints_deadline_breaches", description="deadlines breached, by kind") if meter else None
         self._escalations = meter.create_counter("complaints_escalations", description="case escalations, by level") if meter else None
 
@@ -151,7 +152,10 @@ class DeadlineFiring:
         relay_id = f"{firing_ids[0]}+{len(firing_ids)}" if firing_ids else ""
         if relay_id:
             store.record_relay(unit, relay_id, firing_ids, now)
-        unit.commit()
+        try:
+            unit.commit()
+        finally:
+            self.release(sorted(cases))
         for entry in after:
             self.timetable.put(entry)
         if produced:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,28 +25,78 @@ CASE_CLOCKS = ("CASE_REPLY", "PROMISED_REPLY")
 WAITING_CLOCKS = frozenset({"WORK_ORDER_REPLY", "CONSULT_REPLY"})
 
 
+@dataclass
+class HeldCase:
+    """A supervised case as this replica holds it between batches, with its clocks (each with
+    the version stored; None: not stored yet)."""
+
+    case: SupervisedCase
+    version: int | None = None
+    stored: bool = False
+    deadlines: dict[str, tuple[Deadline, int | None]] = field(default_factory=dict)
+
+
 class EscalationHandler(InboxHandler):
+    """Holds its cases and their clocks in memory between batches (see dispatch's ``CaseStore``
+    for the rules: reads only for cases it does not hold, compare-and-set writes, dropped on
+    revocation, failure or lost writes). The firing timer and operator commands change cases
+    outside a batch: they ``release`` them, and the next event reads them again."""
+
     producer = "escalation"
     output_topic = CASES_SUPERVISION
+    LIMIT = 100_000  # open cases held at most
 
     def __init__(self, database: Any, policy: EscalationPolicy,
                  on_stored: Callable[[Deadline, int], None] | None = None) -> None:
         super().__init__(database)
         self.policy = policy
         self._on_stored = on_stored  # the firing timetable follows every stored clock
+        self._held: OrderedDict[str, HeldCase] = OrderedDict()
+        self._trusted = False
+
+    def forget_state(self) -> None:
+        self._held.clear()
+        self._trusted = False
+
+    def release(self, case_ids) -> None:
+        """These cases were changed outside a batch (a firing, a command): read them again."""
+        for case_id in case_ids:
+            self._held.pop(case_id, None)
+
+    def _hold(self, case_ids: list[str], registering: set[str]) -> None:
+        """Cases (and their clocks) this replica does not hold yet, read in one query each; for a
+        case it registers now, none (it was never stored: if it was, its insert fails and the
+        batch is read again) but the events that overtook its registration."""
+        unknown = [case_id for case_id in case_ids if case_id not in self._held]
+        wanted = [case_id for case_id in unknown if not (self._trusted and case_id in registering)]
+        if wanted:
+            versions: dict[str, int | None] = {}
+            found = store.load_cases(self.database, wanted, self.applied, versions)
+            clocks = store.load_deadlines(self.database, sorted(found))
+            for case_id, case in found.items():
+                self._held[case_id] = HeldCase(case, versions.get(case_id), True)
+            for deadline_id, (deadline, version) in clocks.items():
+                self._held[deadline.case_id].deadlines[deadline_id] = (deadline, version)
+        self.parked = store.load_parked(self.database, unknown) if unknown else {}
+        for case_id in case_ids:
+            if case_id in self._held:
+                self._held.move_to_end(case_id)
 
     def load(self, batch: list[Incoming]) -> None:
         case_ids = sorted({item.envelope.case_id for item in batch if item.envelope.case_id})
-        self.cases = store.load_cases(self.database, case_ids, self.applied)
+        self._hold(case_ids, {item.envelope.case_id for item in batch
+                              if item.envelope.WhichOneof("payload") == "case_registered"})
+        self.cases = {case_id: self._held[case_id].case for case_id in case_ids if case_id in self._held}
         self.stored_cases = set(self.cases)
-        self.deadlines = store.load_deadlines(self.database, case_ids)
+        # the batch's clocks, a handful per case
+        self.deadlines = {deadline_id: clock for case_id in self.cases
+                          for deadline_id, clock in self._held[case_id].deadlines.items()}
         self.new_deadlines: dict[str, Deadline] = {}
         self.changed_cases: set[str] = set()
         self.changed_deadlines: set[str] = set()
         self.seen: list[envelope_pb2.Envelope] = []
         self.early_stopped: list[tuple[object, str]] = []
         self.yellow: list[dict] = []
-        self.parked = store.load_parked(self.database, case_ids)
         self.to_park: list[envelope_pb2.Envelope] = []
         self.unparked: list[str] = []
 
@@ -95,6 +147,7 @@ class EscalationHandler(InboxHandler):
             regulator_case=registered.regulator_case, owner=registered.first_contact,
             opened_at=from_timestamp(registered.received_at) or now)
         self.cases[case.case_id] = case
+        self._held[case.case_id] = HeldCase(case)
         return case
 
     def _react(self, kind: str, event, case: SupervisedCase, now: datetime) -> list[tuple[object, str]]:
@@ -231,9 +284,11 @@ class EscalationHandler(InboxHandler):
         return resumed
 
     def save(self, unit: UnitOfWork) -> None:
-        for case_id in sorted(self.changed_cases | (self.applied.touched & set(self.cases))):
-            store.save_case(unit, self.cases[case_id], new=case_id not in self.stored_cases,
-                            applied=self.applied.of(case_id))
+        self.saved = sorted(self.changed_cases | (self.applied.touched & set(self.cases)))
+        for case_id in self.saved:
+            held = self._held[case_id]
+            store.save_case(unit, self.cases[case_id], new=not held.stored, applied=self.applied.of(case_id),
+                            version=held.version)
         for deadline_id, (deadline, version) in sorted(self.deadlines.items()):
             if deadline_id in self.new_deadlines:
                 store.save_deadline(unit, deadline, None)
@@ -245,10 +300,24 @@ class EscalationHandler(InboxHandler):
                             if event_id not in {envelope.event_id for envelope in self.to_park}])
 
     def committed(self) -> None:
-        if self._on_stored is None:
-            return
         for deadline_id, (deadline, version) in sorted(self.deadlines.items()):
             if deadline_id in self.new_deadlines:
-                self._on_stored(deadline, 0)
+                version = 0
             elif deadline_id in self.changed_deadlines:
-                self._on_stored(deadline, version + 1)
+                version += 1
+            else:
+                continue
+            held = self._held.get(deadline.case_id)
+            if held is not None:
+                held.deadlines[deadline_id] = (deadline, version)
+            if self._on_stored is not None:
+                self._on_stored(deadline, version)
+        for case_id in self.saved:
+            held = self._held[case_id]
+            held.version = 0 if not held.stored else (held.version or 0) + 1
+            held.stored = True
+            if held.case.closed:
+                self._held.pop(case_id, None)  # read again if an event still comes for it
+        while len(self._held) > self.LIMIT:
+            self._held.popitem(last=False)
+        self._trusted = True

@@ -51,11 +51,12 @@ def bulletin_report(database: Any, policy: EscalationPolicy, period: str, at: da
 
 
 class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
-    def __init__(self, database: Any, policy: EscalationPolicy, gateway, clock) -> None:
+    def __init__(self, database: Any, policy: EscalationPolicy, gateway, clock, release=None) -> None:
         self._database = database
         self._policy = policy
         self._gateway = gateway
         self._clock = clock
+        self._release = release or (lambda case_ids: None)  # the handler reads a changed case again
 
     def _case(self, case_id: str) -> SupervisedCase:
         found = store.load_cases(self._database, [require_id(case_id, "case_id")])
@@ -175,7 +176,10 @@ class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
             if extra is not None:
                 extra(unit)
             stage(unit, produced, now)
-            unit.commit()
+            try:
+                unit.commit()
+            finally:
+                self._release([case_id])
             return case, produced
 
         return self._gateway.run(command)

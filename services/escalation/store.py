@@ -38,12 +38,16 @@ def ensure_indexes(database: Any) -> None:
     database[YELLOW_CARDS].create_index([("agent_id", 1), ("month", 1)])
 
 
-def load_cases(database: Any, case_ids: list[str], applied: AppliedEvents | None = None) -> dict[str, SupervisedCase]:
+def load_cases(database: Any, case_ids: list[str], applied: AppliedEvents | None = None,
+               versions: dict[str, int | None] | None = None) -> dict[str, SupervisedCase]:
+    """Cases by id; ``applied`` and ``versions`` learn what their documents say."""
     cases = {}
-    for doc in database[CASES].find({"_id": {"$in": case_ids}}, {"state": 1, AppliedEvents.FIELD: 1}):
+    for doc in database[CASES].find({"_id": {"$in": case_ids}}, {"state": 1, "version": 1, AppliedEvents.FIELD: 1}):
         cases[doc["_id"]] = SupervisedCase.from_dict(doc["state"])
         if applied is not None:
             applied.remember(doc["_id"], doc)
+        if versions is not None:
+            versions[doc["_id"]] = doc.get("version")
     return cases
 
 
@@ -132,16 +136,18 @@ def case_document(case: SupervisedCase) -> dict:
             "closed": case.closed, "overdue": bool(case.overdue_items), "state": state}
 
 
-def save_case(unit: UnitOfWork, case: SupervisedCase, new: bool = False, applied: list[str] | None = None) -> None:
-    """With the ids of the events applied to it (the handler), or keeping those stored (timers
-    and commands, which apply no event)."""
+def save_case(unit: UnitOfWork, case: SupervisedCase, new: bool = False, applied: list[str] | None = None,
+              version: int | None = None) -> None:
+    """The handler: with the ids of the events applied to it, compare-and-set on the version it
+    holds. Timers and commands (which apply no event) keep those ids and move the version on, so
+    a replica holding the case reads it again."""
     if applied is not None:
-        unit.save(CASES, {**case_document(case), AppliedEvents.FIELD: applied}, new=new)
+        unit.save_version(CASES, {**case_document(case), AppliedEvents.FIELD: applied}, version, new=new)
     elif new:
-        unit.insert(CASES, case_document(case))
+        unit.insert(CASES, {**case_document(case), "version": 0})
     else:
         document = case_document(case)
-        unit.update(CASES, {"_id": document.pop("_id")}, {"$set": document})
+        unit.update(CASES, {"_id": document.pop("_id")}, {"$set": document, "$inc": {"version": 1}})
 
 
 def save_deadline(unit: UnitOfWork, deadline: Deadline, version: int | None) -> None:

@@ -97,6 +97,9 @@ class IntakeHandler(InboxHandler):
     def __init__(self, database: Any, policy: IntakePolicy) -> None:
         super().__init__(database)
         self.policy = policy
+        # the proxy detector's state as stored (None: not read yet) and as this batch writes it
+        self._detector_stored: dict | None = None
+        self._detector_written: dict | None = None
 
     # loading -----------------------------------------------------------------
     def load(self, batch: list[Incoming]) -> None:
@@ -129,8 +132,10 @@ class IntakeHandler(InboxHandler):
             {"_id": {"$in": sorted(keys)}}, {"case_id": 1})}
         self.tiers = {doc["_id"]: doc.get("tier") for doc in self.database[
             CustomerDirectoryEntry._get_collection_name()].find({"_id": {"$in": sorted(customers)}})}
-        detector = self.database[DetectorState._get_collection_name()].find_one({"_id": "proxy"})
-        self.detector = ProxyDetector.from_dict(detector["state"] if detector else None)
+        if self._detector_stored is None:  # read once, then held (dropped with the rest on failure)
+            detector = self.database[DetectorState._get_collection_name()].find_one({"_id": "proxy"})
+            self._detector_stored = detector["state"] if detector else {}
+        self.detector = ProxyDetector.from_dict(self._detector_stored or None)
         self.changed: set[str] = set()
         self.new_submissions: list[dict] = []
         self.opinions: list[dict] = []
@@ -265,7 +270,17 @@ class IntakeHandler(InboxHandler):
         if self.irrelevant_mentions:
             unit.update(IntakeCounter._get_collection_name(), {"_id": "irrelevant_mentions"},
                         {"$inc": {"value": self.irrelevant_mentions}}, upsert=True)
-        unit.upsert(DetectorState._get_collection_name(), {"_id": "proxy", "state": self.detector.to_dict()})
+        detector = self.detector.to_dict()
+        if detector != self._detector_stored:  # written only when a batch changed it
+            unit.upsert(DetectorState._get_collection_name(), {"_id": "proxy", "state": detector})
+            self._detector_written = detector
+
+    def committed(self) -> None:
+        if self._detector_written is not None:
+            self._detector_stored, self._detector_written = self._detector_written, None
+
+    def forget_state(self) -> None:
+        self._detector_stored = self._detector_written = None
 
 
 def view_document(case: CaseFile, view: dict, applied: list[str]) -> dict:

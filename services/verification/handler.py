@@ -74,8 +74,10 @@ class VerificationHandler(InboxHandler):
         self.policy = policy
 
     def load(self, batch: list[Incoming]) -> None:
-        case_ids = sorted({item.envelope.case_id for item in batch if item.envelope.case_id})
-        self.records = self._records({"_id": {"$in": case_ids}})
+        # a new case has no record yet: only the cases of other events are read
+        case_ids = sorted({item.envelope.case_id for item in batch if item.envelope.case_id
+                           and item.envelope.WhichOneof("payload") != "case_registered"})
+        self.records = self._records({"_id": {"$in": case_ids}}) if case_ids else {}
         self.stored = set(self.records)
         self._load_watched([item.envelope.case_registered for item in batch
                             if item.envelope.WhichOneof("payload") == "case_registered"])

@@ -40,14 +40,20 @@ def load_records(database: Any, query: dict) -> dict[str, VerificationRecord]:
 
 
 class AuditTrail:
-    """Appends entries after the chain's current head; the head is read once per unit of work."""
+    """Appends entries after the chain's current head; the head is read once per unit of work,
+    when the first entry is added (most batches add none)."""
+
+    _UNREAD = object()
 
     def __init__(self, database: Any) -> None:
-        head = database[AUDIT].find_one(sort=[("_id", -1)])
-        self.head = AuditEntry.from_dict({**head, "seq": head["_id"]}) if head else None
+        self._database = database
+        self.head: Any = self._UNREAD
         self.pending: list[AuditEntry] = []
 
     def add(self, case_id: str, entry_type: str, payload: dict[str, Any], now: datetime) -> None:
+        if self.head is self._UNREAD:
+            head = self._database[AUDIT].find_one(sort=[("_id", -1)])
+            self.head = AuditEntry.from_dict({**head, "seq": head["_id"]}) if head else None
         self.head = append(self.head, case_id, entry_type, payload, now)
         self.pending.append(self.head)
 

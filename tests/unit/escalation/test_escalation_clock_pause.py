@@ -35,6 +35,13 @@ class _NoDatabase(dict):
         return _Empty()
 
 
+class _Unit:
+    """A unit of work that stores nothing."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
 class Harness:
     """One handler, with what a stored batch would leave behind carried over by hand."""
 
@@ -50,20 +57,15 @@ class Harness:
         return [getattr(out, out.WhichOneof("payload")) for out in outputs]
 
     def commit(self) -> None:
-        """What save + commit + the next load do: new clocks stored at version 0, changed ones one up."""
+        """What save + commit + the next batch's load do (the handler holds its cases between
+        batches: new clocks stored at version 0, changed ones one up)."""
         handler = self.handler
         self.tracked.clear()
+        handler.save(_Unit())
         handler.committed()
-        stored = {}
-        for deadline_id, (deadline, version) in handler.deadlines.items():
-            if deadline_id in handler.new_deadlines:
-                version = 0
-            elif deadline_id in handler.changed_deadlines:
-                version += 1
-            stored[deadline_id] = (deadline, version)
-        cases = handler.cases
-        handler.load([])
-        handler.cases, handler.stored_cases, handler.deadlines = cases, set(cases), stored
+        envelope = wrap(case_events_pb2.OwnerAssigned(case_id=CASE, owner="agent-7"), event_id=str(uuid.uuid4()),
+                        case_id=CASE, producer="dispatch", occurred_at=T0)
+        handler.load([Incoming(Received("cases.dispatch.v1", 0, 0, None, b"", {}), envelope)])
 
     def clock(self, kind: str) -> Deadline:
         return next(d for d, _ in self.handler.deadlines.values() if d.kind == kind)
