@@ -57,6 +57,7 @@ class DeadlineFiring:
         self._partition_count = 0
         self._unacknowledged: list[_Stored] = []
         self.release = lambda case_ids: None  # the handler reads the cases a firing changed again
+        self._outcome_unknown = False  # a tick failed: it may be stored though, and unpublished
         self._breaches = meter.create_counter("complaints_deadline_breaches", description="deadlines breached, by kind") if meter else None
         self._escalations = meter.create_counter("complaints_escalations", description="case escalations, by level") if meter else None
 
@@ -85,11 +86,16 @@ class DeadlineFiring:
             if partition in added:
                 self.timetable.put(Entry(deadline, version, fired, partition))
                 loaded += 1
+        relay = self._take_unpublished(unpublished)
+        log.info("holding clocks of partitions %s: %d loaded, %d ticks to re-publish", added, loaded, relay)
+
+    def _take_unpublished(self, unpublished: list[tuple[str, list[dict]]]) -> int:
+        """Stored ticks whose events the broker may not have: published with the next tick's."""
         waiting = {stored.relay_id for stored in self._unacknowledged}
         relay = [(relay_id, outputs) for relay_id, outputs in unpublished if relay_id not in waiting]
         self._unacknowledged.extend(_Stored(relay_id, [event_from_store(item) for item in outputs])
                                     for relay_id, outputs in relay)
-        log.info("holding clocks of partitions %s: %d loaded, %d ticks to re-publish", added, loaded, len(relay))
+        return len(relay)
 
     def partition_of(self, case_id: str) -> int:
         return partition_for(case_id, self._partition_count) if self._partition_count else -1
@@ -101,16 +107,24 @@ class DeadlineFiring:
 
     # the tick ---------------------------------------------------------------------------------
     def fire_due_deadlines(self, now: datetime) -> list[Outgoing]:
+        if self._outcome_unknown:
+            # A tick's commit failed on the connection: the database may have stored it all the
+            # same (seen here when it was killed during the commit), and then no one publishes
+            # its events. Stored ticks not yet acknowledged are published with this one.
+            self._take_unpublished(store.unpublished_firings(self._database))
+            self._outcome_unknown = False
         entries = self.timetable.due(now, BATCH)
         if entries:
             try:
                 self._fire(entries, now)
             except ConcurrentUpdate:
-                self._reload(entries)  # another replica fired some of them: take its word
+                self._reload(entries)  # another replica fired some of them (or this one did): take its word
+                self._outcome_unknown = True
                 raise
             except Exception:
-                for entry in entries:  # nothing was stored: try again next tick
+                for entry in entries:  # stored or not: fired again next tick, the duplicate firing id tells
                     self.timetable.put(entry)
+                self._outcome_unknown = True
                 raise
         return [item for stored in self._unacknowledged for item in stored.outputs]
 
@@ -149,7 +163,9 @@ class DeadlineFiring:
             after.append(Entry(deadline, entry.version, fired, entry.partition))
         for case in cases.values():
             store.save_case(unit, case)
-        relay_id = f"{firing_ids[0]}+{len(firing_ids)}" if firing_ids else ""
+        # a tick that announces nothing (a clock moved on silently) leaves no relay entry: nothing
+        # would ever remove it
+        relay_id = f"{firing_ids[0]}+{len(firing_ids)}" if firing_ids and produced else ""
         if relay_id:
             store.record_relay(unit, relay_id, firing_ids, now)
         try:

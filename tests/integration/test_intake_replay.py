@@ -72,6 +72,9 @@ def test_replaying_the_inbound_topic_twice_changes_nothing(stack):
     for _ in range(2):  # replay the whole topic, twice
         assert stack.stop_service("intake", signal.SIGTERM) == 0
         asyncio.run(rewind_intake_group(stack.kafka_bootstrap))
+        # the service reads from the positions its database stored: they go too (docs/operations.md)
+        pymongo.MongoClient(stack.mongodb_uri)["complaints_intake"]["consumed_positions"].delete_many(
+            {"topic": COMPLAINTS_SUBMITTED})
         stack.start_service("intake")
         stack.wait_healthy("intake")
         replayed: set[str] = set()
@@ -80,9 +83,8 @@ def test_replaying_the_inbound_topic_twice_changes_nothing(stack):
             for event in tail.poll(0.2):
                 if event.name in ("CaseRegistered", "SubmissionLinked") and event.payload.submission_id in wanted:
                     replayed.add(event.envelope.event_id)
-        # a redelivered input may re-publish what it produced, never anything new
-        assert replayed, "the rewind did not make intake read the topic again"
-        assert replayed <= first_ids
+        # a redelivered input re-publishes what it produced, never anything new
+        assert replayed == first_ids, "the rewind did not make intake read the whole topic again"
         assert snapshot(stack, set(customers)) == before
     tail.close()
     publisher.close()
