@@ -255,6 +255,10 @@ def main() -> None:
         # after the drain: the work each complaint causes downstream of its deadline is counted too
         result["costs"]["per_complaint"] = costs.per_complaint(operations_before, costs.database_operations(stack),
                                                                count)
+        held = costs.held_aggregates(stack)
+        result["costs"]["held_cases"] = held
+        result["costs"]["rss_mib_per_100k_held_cases"] = costs.memory_per_100k(usage_before, costs.process_usage(stack),
+                                                                               held)
         half = latency_at(pipeline, max(sustained["complaints_per_s"] / 2, 1.0), seconds)
         result["pipeline"] = {"sustained": sustained, "half_rate": half,
                               "ratio_to_limit": round(sustained["complaints_per_s"] / result["limits"]["complaint_limit_per_s"], 3)}
@@ -299,6 +303,8 @@ def print_table(result: dict) -> None:
     for name, seconds in sorted(result.get("costs", {}).get("cpu_s", {}).items(), key=lambda item: -item[1]):
         rss = result["costs"]["rss_mib"].get(name)
         rows.append((f"CPU s / memory MiB during the sustained run: {name}", f"{seconds} / {rss}"))
+    for name, mib in sorted(result.get("costs", {}).get("rss_mib_per_100k_held_cases", {}).items()):
+        rows.append((f"memory per 100,000 held cases: {name} (MiB, estimate)", mib))
     profile = result.get("costs", {}).get("profile") or {}
     for row in (profile.get("self_time") or [])[:5]:
         rows.append((f"profile of {profile['process']}: {row['function'][:60]}", f"{row['share']:.1%}"))

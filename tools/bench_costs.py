@@ -25,16 +25,36 @@ from .devstack import SERVICES, EmbeddedStack
 OPERATION_METRICS = {"complaints_db_commands": "commands", "complaints_db_documents": "documents"}
 
 
+def _metrics(stack: EmbeddedStack, name: str):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{stack.ports.metrics[name]}/metrics", timeout=5) as reply:
+            return list(text_string_to_metric_families(reply.read().decode()))
+    except OSError:
+        return []  # a service that is not running counts nothing
+
+
+def held_aggregates(stack: EmbeddedStack) -> dict[str, int]:
+    """Cases each service holds in memory between batches (``complaints_held_aggregates``)."""
+    held = {}
+    for name in SERVICES:
+        for family in _metrics(stack, name):
+            if family.name == "complaints_held_aggregates":
+                held[name] = int(sum(sample.value for sample in family.samples))
+    return held
+
+
+def memory_per_100k(before: dict[str, dict], after: dict[str, dict], held: dict[str, int]) -> dict[str, float]:
+    """Resident memory a service grew by, per 100,000 cases it holds (an estimate: the run's
+    other growth, caches and buffers, counts too)."""
+    return {name: round((after[name]["rss_mib"] - before[name]["rss_mib"]) / count * 100_000, 1)
+            for name, count in held.items() if count and name in before and name in after}
+
+
 def database_operations(stack: EmbeddedStack) -> dict[str, Counter]:
     """The services' database counters, summed over the four services."""
     totals = {"commands": Counter(), "documents": Counter()}
     for name in SERVICES:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{stack.ports.metrics[name]}/metrics", timeout=5) as reply:
-                text = reply.read().decode()
-        except OSError:
-            continue  # a service that is not running counts nothing
-        for family in text_string_to_metric_families(text):
+        for family in _metrics(stack, name):
             kind = OPERATION_METRICS.get(family.name)
             if kind is None:
                 continue

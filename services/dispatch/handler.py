@@ -121,6 +121,9 @@ class CaseStore:
         self._written.clear()
         self._trusted = False
 
+    def __len__(self) -> int:
+        return len(self._held)
+
 
 def order_row(case: rules.DispatchCase, order) -> dict:
     """A work order's row in ``work_orders``, for the department queues."""
@@ -274,3 +277,6 @@ class DispatchHandler(InboxHandler):
 
     def forget_state(self) -> None:
         self.store.forget()
+
+    def held(self) -> int:
+        return len(self.store)

@@ -58,6 +58,9 @@ class EscalationHandler(InboxHandler):
         self._held.clear()
         self._trusted = False
 
+    def held(self) -> int:
+        return len(self._held)
+
     def release(self, case_ids) -> None:
         """These cases were changed outside a batch (a firing, a command): read them again."""
         for case_id in case_ids:

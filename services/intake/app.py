@@ -17,6 +17,7 @@ def build(context: ServiceContext) -> ServiceParts:
     documents.ensure_indexes()
     handler = IntakeHandler(context.database, policy)
     commands = IntakeCommands(context.database, policy, context.commands)
+    commands.release = handler.release
     servicer = IntakeLookups(commands)
     return ServiceParts(
         handler=handler,

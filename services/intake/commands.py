@@ -25,6 +25,7 @@ class IntakeCommands:
         self._database = database
         self._policy = policy
         self._gateway = gateway
+        self.release = lambda case_ids: None  # the handler reads the cases a command changed again
 
     def split(self, case_id: str, submission_key: str, operator: str, reason: str) -> str:
         """The id of the case the submission now belongs to."""
@@ -63,5 +64,8 @@ class IntakeCommands:
         unit.upsert("case_views", view_document(result.new_case, {"owner": view.get("owner"), "updated_at": now}, []))
         unit.update("submissions", {"_id": key}, {"$set": {"case_id": result.new_case.case_id}})
         stage(unit, produced, now)
-        unit.commit()
+        try:
+            unit.commit()
+        finally:
+            self.release([case_id, result.new_case.case_id])
         return result.new_case.case_id, produced

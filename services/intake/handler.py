@@ -88,8 +88,13 @@ def to_message(event, complaint: inbound_pb2.ComplaintSubmitted | None) -> Any:
 
 
 class IntakeHandler(InboxHandler):
+    """Holds the open cases of the customers and cases it saw in memory between batches (the
+    rules of dispatch's ``CaseStore``: read only what is not held, compare-and-set writes, all
+    dropped on revocation, failure or lost writes, closed cases leave)."""
+
     producer = "intake"
     output_topic = CASES_INTAKE
+    LIMIT = 200_000  # cases held at most
     # what the case's status and read-model fields follow (``_observe``); other events pass by
     acts_on = event_names(*STATUS_FROM_EVENT, "deadline_set", "deadline_stopped", "deadline_resumed",
                           "deadline_breached", "case_escalated", "risk_threshold_crossed")
@@ -98,8 +103,8 @@ class IntakeHandler(InboxHandler):
         super().__init__(database)
         self.policy = policy
         # the proxy detector's state as stored (None: not read yet) and as this batch writes it
-        self._detector_stored: dict | None = None
         self._detector_written: dict | None = None
+        self.forget_state()
 
     # loading -----------------------------------------------------------------
     def load(self, batch: list[Incoming]) -> None:
@@ -115,19 +120,20 @@ class IntakeHandler(InboxHandler):
                 keys.add(f"WEIBO:{payload.mention_id}")
             elif item.envelope.case_id:
                 case_ids.add(item.envelope.case_id)
-        self.cases: dict[str, CaseFile] = {}
-        self.views: dict[str, dict] = {}
-        # two indexed queries: the embedded database answers "$or" and "$ne" with a full scan,
-        # so closed cases are left out here rather than in the query
-        self.rows: dict[str, dict] = {}  # each case's document as stored: rewritten only when it changes
-        self.viewed: set[str] = set()    # cases whose view document is stored
-        for query, open_only in (({"customer_id": {"$in": sorted(customers)}}, True),
-                                 ({"_id": {"$in": sorted(case_ids)}}, False)):
-            for doc in self.database[_CASES].find(query):
-                if not (open_only and doc.get("status") == "CLOSED"):
+        # Held between batches: only customers and cases not held yet are read (two indexed
+        # queries: the embedded database answers "$or" and "$ne" with a full scan, so closed cases
+        # are left out here rather than in the query).
+        unread = sorted(customers - self._complete)
+        if unread:
+            for doc in self.database[_CASES].find({"customer_id": {"$in": unread}}):
+                if doc.get("status") != "CLOSED" and doc["_id"] not in self.cases:
                     self._remember_case(doc)
-        self._remember_views(sorted(self.cases))
-        self.stored: set[str] = set(self.cases)
+        wanted = sorted(case_id for case_id in case_ids if case_id not in self.cases)
+        if wanted:
+            for doc in self.database[_CASES].find({"_id": {"$in": wanted}}):
+                self._remember_case(doc)
+        self._remember_views(sorted(self._unviewed))
+        self._complete.update(unread)
         self.known = {doc["_id"]: doc["case_id"] for doc in self.database[_SUBMISSIONS].find(
             {"_id": {"$in": sorted(keys)}}, {"case_id": 1})}
         self.tiers = {doc["_id"]: doc.get("tier") for doc in self.database[
@@ -142,16 +148,22 @@ class IntakeHandler(InboxHandler):
         self.irrelevant_mentions = 0
 
     def _remember_case(self, doc: dict) -> None:
-        self.cases[doc["_id"]] = CaseFile.from_dict(doc["state"])
-        self.rows[doc["_id"]] = case_document(self.cases[doc["_id"]])
+        case = self.cases[doc["_id"]] = CaseFile.from_dict(doc["state"])
+        self._by_customer.setdefault(case.customer_key, set()).add(case.case_id)
+        self.rows[doc["_id"]] = case_document(case)
+        self.stored.add(case.case_id)
         # a case stored before views had their own documents still carries its view
         self.views[doc["_id"]] = {name: doc.get(name) for name in VIEW_FIELDS}
+        self._unviewed.add(case.case_id)
 
     def _remember_views(self, case_ids: list[str]) -> None:
+        if not case_ids:
+            return
         for doc in self.database[_VIEWS].find({"_id": {"$in": case_ids}}):
             self.views[doc["_id"]] = {name: doc.get(name) for name in VIEW_FIELDS}
             self.applied.remember(doc["_id"], doc)
-            self.viewed.add(doc["_id"])
+            self.viewed[doc["_id"]] = doc.get("version")
+        self._unviewed.difference_update(case_ids)
 
     # applying ----------------------------------------------------------------
     def apply(self, incoming: Incoming, now: datetime) -> list[envelope_pb2.Envelope]:
@@ -169,8 +181,8 @@ class IntakeHandler(InboxHandler):
 
     def _submission(self, incoming: Incoming, raw: RawSubmission, complaint, now: datetime):
         submission = normalise(raw, self.policy, now, directory=self.tiers.get)
-        candidates = [case for case in self.cases.values()
-                      if case.customer_key == submission.customer_key and case.is_open]
+        candidates = [self.cases[case_id] for case_id in sorted(self._by_customer.get(submission.customer_key, ()))
+                      if case_id in self.cases and self.cases[case_id].is_open]
         decision = decide(submission, candidates, self.detector, self.policy, now, known=self.known)
         if not decision.events:
             return []  # the same (channel, submission_id) again: one submission, one case
@@ -182,6 +194,7 @@ class IntakeHandler(InboxHandler):
             "summary_normalised": submission.matching_text, "first_contact": submission.first_contact})
         for case in decision.changed_cases:
             self.cases[case.case_id] = case
+            self._by_customer.setdefault(case.customer_key, set()).add(case.case_id)
             self.views.setdefault(case.case_id, {})
             self.changed.add(case.case_id)
         for event in decision.events:
@@ -250,19 +263,22 @@ class IntakeHandler(InboxHandler):
             if found:
                 self._remember_case(found)
                 self._remember_views([case_id])
-                self.stored.add(case_id)
         return self.cases.get(case_id)
 
     # saving ------------------------------------------------------------------
     def save(self, unit: UnitOfWork) -> None:
-        for case_id in sorted(self.changed | (self.applied.touched & set(self.cases))):
+        self.saved = sorted(self.changed | (self.applied.touched & set(self.cases)))
+        for case_id in self.saved:
             case = self.cases[case_id]
             row = case_document(case)
             if row != self.rows.get(case_id):  # most events change only the view
                 unit.save(_CASES, row, new=case_id not in self.stored)
                 self.rows[case_id] = row
-            unit.save(_VIEWS, view_document(case, self.views.get(case_id, {}), self.applied.of(case_id)),
-                      new=case_id not in self.viewed)
+            # every write of a case writes its view, compare-and-set on the view's version: a case
+            # another replica changed meanwhile (its customer's and its own partitions may have
+            # different owners) fails the unit and is read again
+            unit.save_version(_VIEWS, view_document(case, self.views.get(case_id, {}), self.applied.of(case_id)),
+                              self.viewed.get(case_id), new=case_id not in self.viewed)
         for submission in self.new_submissions:
             unit.insert(_SUBMISSIONS, submission)
         for opinion in self.opinions:
@@ -278,9 +294,46 @@ class IntakeHandler(InboxHandler):
     def committed(self) -> None:
         if self._detector_written is not None:
             self._detector_stored, self._detector_written = self._detector_written, None
+        for case_id in self.saved:
+            self.viewed[case_id] = 0 if case_id not in self.viewed else (self.viewed[case_id] or 0) + 1
+            self.stored.add(case_id)
+            if self.cases[case_id].status.status.value == "CLOSED":
+                self._drop(case_id)  # read again if an event still comes for it
+        self.saved = []
+        if len(self.cases) > self.LIMIT:
+            self.forget_state()  # rare: start afresh rather than track use per case
 
     def forget_state(self) -> None:
+        """Nothing held: the next batches read what they need (see ``InboxHandler.forget``)."""
         self._detector_stored = self._detector_written = None
+        self.cases: dict[str, CaseFile] = {}
+        self.views: dict[str, dict] = {}
+        self.rows: dict[str, dict] = {}            # each case's document as stored: rewritten when it changes
+        self.stored: set[str] = set()              # cases whose document is stored
+        self.viewed: dict[str, int | None] = {}    # cases whose view is stored, with its version
+        self._unviewed: set[str] = set()           # cases held whose view is not read yet
+        self._by_customer: dict[str, set[str]] = {}  # customer key -> held cases
+        self._complete: set[str] = set()           # customers whose open cases are all held
+        self.saved: list[str] = []
+
+    def release(self, case_ids: list[str]) -> None:
+        """Cases an operator command changed outside a batch: read again when next needed."""
+        for case_id in case_ids:
+            case = self.cases.get(case_id)
+            if case is not None:
+                self._complete.discard(case.customer_key)
+            self._drop(case_id)
+
+    def held(self) -> int:
+        return len(self.cases)
+
+    def _drop(self, case_id: str) -> None:
+        case = self.cases.pop(case_id, None)
+        if case is not None:
+            self._by_customer.get(case.customer_key, set()).discard(case_id)
+        for held in (self.views, self.rows, self.viewed):
+            held.pop(case_id, None)
+        self.stored.discard(case_id)
 
 
 def view_document(case: CaseFile, view: dict, applied: list[str]) -> dict:

@@ -119,6 +119,10 @@ class InboxHandler(ABC):
         self.applied.clear()
         self.forget_state()
 
+    def held(self) -> int:
+        """How many aggregates the service holds in memory between batches (a metric)."""
+        return 0
+
     # the idempotent batch ------------------------------------------------------
     def handle_batch(self, batch: list[Incoming], now: datetime,
                      positions: dict[tuple[str, int], int] | None = None) -> BatchResult:

@@ -119,6 +119,13 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
         raise SystemExit(2) from None
     ensure_topics(settings.kafka.bootstrap_servers)
     processor = EventProcessor(settings, telemetry, parts.handler, clock, is_transient)
+    held = getattr(parts.handler, "held", None)
+    if held is not None:
+        from opentelemetry.metrics import Observation
+
+        telemetry.meter.create_observable_gauge(
+            "complaints_held_aggregates", description="cases (with their clocks) held in memory between batches",
+            callbacks=[lambda options: [Observation(held())]])
     outbox = Outbox(context.database)
     context.commands.bind(processor, outbox)
     jobs = [(spec[0], spec[1], spec[2] if len(spec) > 2 else outbox.mark_published) for spec in parts.jobs]
