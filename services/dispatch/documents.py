@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
-from mongoengine import DateTimeField, DictField, Document, IntField, StringField
+from mongoengine import DateTimeField, DictField, Document, IntField, ListField, StringField
 
 
 class DispatchCaseRecord(Document):
-    """The owner's case with every work order and the whole history (``state``)."""
+    """The owner's case as the owner queues list it; rewritten only when one of these changes."""
 
     case_id = StringField(primary_key=True)
     owner = StringField(required=True)
     status = StringField(required=True)
     priority = IntField()
     open_work_orders = IntField(default=0)
-    state = DictField()
 
     meta = {"collection": "cases", "strict": False,
-            "indexes": [{"fields": ["owner", "status"]}]}
+            "indexes": [{"fields": ["owner", "status"]}]}  # ListOwnerCases
+
+
+class DispatchCaseState(Document):
+    """The case with every work order and the whole history, as the rules keep it, and the ids of
+    the last events applied to it. Written with every change of the case, so it has no index but
+    its id: SecantusDB rewrites every index of a document it replaces, changed or not."""
+
+    case_id = StringField(primary_key=True)
+    state = DictField()
+    applied_events = ListField(StringField())
+    version = IntField()
+
+    meta = {"collection": "case_states", "strict": False}
 
 
 class WorkOrderRecord(Document):
@@ -42,5 +54,5 @@ class WorkOrderRecord(Document):
 
 
 def ensure_indexes() -> None:
-    for document in (DispatchCaseRecord, WorkOrderRecord):
+    for document in (DispatchCaseRecord, DispatchCaseState, WorkOrderRecord):
         document.ensure_indexes()

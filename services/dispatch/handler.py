@@ -14,7 +14,7 @@ from complaint_platform.inbox import AppliedEvents, InboxHandler, RejectEvent
 from complaint_platform.mongo import UnitOfWork
 from complaint_platform.topics import CASES_DISPATCH
 
-from .documents import DispatchCaseRecord, WorkOrderRecord
+from .documents import DispatchCaseRecord, DispatchCaseState, WorkOrderRecord
 from .domain import case as rules
 from .domain import events as ev
 from .domain import inputs
@@ -23,6 +23,7 @@ from .domain.policy import DispatchPolicy
 from .domain.queue import NO_DUE_TIME
 
 _CASES, _ORDERS = DispatchCaseRecord._get_collection_name(), WorkOrderRecord._get_collection_name()
+_STATES = DispatchCaseState._get_collection_name()
 WORK_ORDER_DEADLINES = {case_events_pb2.DEADLINE_KIND_WORK_ORDER_REPLY, case_events_pb2.DEADLINE_KIND_CONSULT_REPLY}
 
 
@@ -45,8 +46,9 @@ class HeldCase:
     """A case as this replica holds it: the version stored and its work orders' rows as written."""
 
     case: rules.DispatchCase
-    version: int | None = None  # None: stored before cases had versions
-    stored: bool = False
+    version: int | None = None  # of its state document; None: stored before it had versions
+    stored: bool = False        # its state document is stored
+    row: dict | None = None     # its row in ``cases`` as stored
     orders: dict[str, dict] = field(default_factory=dict)
 
 
@@ -66,24 +68,30 @@ class CaseStore:
         self.database = database
         self.applied = applied if applied is not None else AppliedEvents()
         self._held: OrderedDict[str, HeldCase] = OrderedDict()
-        self._written: dict[str, tuple[HeldCase, dict]] = {}  # this unit's writes: case -> new order rows
+        self._written: dict[str, tuple[HeldCase, dict, dict]] = {}  # this unit's writes: case -> order rows, row
         self._trusted = False
 
     def load(self, case_ids: list[str], registering: set[str] = frozenset()) -> dict[str, rules.DispatchCase]:
         wanted = [case_id for case_id in case_ids
                   if case_id not in self._held and not (self._trusted and case_id in registering)]
         if wanted:
-            for doc in self.database[_CASES].find({"_id": {"$in": wanted}},
-                                                   {"state": 1, "version": 1, AppliedEvents.FIELD: 1}):
-                case = rules.DispatchCase.from_dict(doc["state"])
-                self._held[doc["_id"]] = HeldCase(case, doc.get("version"), True,
-                                                  {order.work_order_id: order_row(case, order)
-                                                   for order in case.work_orders})
-                self.applied.remember(doc["_id"], doc)
+            for doc in self.database[_STATES].find({"_id": {"$in": wanted}}):
+                self._hold(doc, stored=True)
+            # a case stored before its state had a document of its own keeps it in its row
+            legacy = [case_id for case_id in wanted if case_id not in self._held]
+            if legacy:
+                for doc in self.database[_CASES].find({"_id": {"$in": legacy}, "state": {"$exists": True}}):
+                    self._hold(doc, stored=False)
         for case_id in case_ids:
             if case_id in self._held:
                 self._held.move_to_end(case_id)
         return {case_id: self._held[case_id].case for case_id in case_ids if case_id in self._held}
+
+    def _hold(self, doc: dict, stored: bool) -> None:
+        case = rules.DispatchCase.from_dict(doc["state"])
+        self._held[doc["_id"]] = HeldCase(case, doc.get("version") if stored else None, stored, case_row(case),
+                                          {order.work_order_id: order_row(case, order) for order in case.work_orders})
+        self.applied.remember(doc["_id"], doc)
 
     def add(self, case: rules.DispatchCase) -> None:
         """A case registered in this batch."""
@@ -91,24 +99,24 @@ class CaseStore:
 
     def save(self, unit: UnitOfWork, case: rules.DispatchCase) -> None:
         held = self._held[case.case_id]
-        open_orders = case.open_orders()
-        unit.save_version(_CASES, {"_id": case.case_id, "owner": case.owner, "status": case.status,
-                                   "priority": min((o.priority for o in case.work_orders), default=9),
-                                   "open_work_orders": len(open_orders), "state": case.to_dict(),
-                                   AppliedEvents.FIELD: self.applied.of(case.case_id)},
+        unit.save_version(_STATES, {"_id": case.case_id, "state": case.to_dict(),
+                                    AppliedEvents.FIELD: self.applied.of(case.case_id)},
                           held.version, new=not held.stored)
+        row = case_row(case)
+        if row != held.row:  # the owner's queue row changes with the owner and the status only
+            unit.save(_CASES, row, new=held.row is None)
         rows = {}
         for order in case.work_orders:
             row = rows[order.work_order_id] = order_row(case, order)
             stored = held.orders.get(order.work_order_id)
             if row != stored:  # a work order is rewritten (all its indexes) only when it changed
                 unit.save(_ORDERS, row, new=stored is None)
-        self._written[case.case_id] = (held, rows)
+        self._written[case.case_id] = (held, rows, row)
 
     def committed(self) -> None:
-        for case_id, (held, rows) in self._written.items():
+        for case_id, (held, rows, row) in self._written.items():
             held.version = 0 if not held.stored else (held.version or 0) + 1
-            held.stored, held.orders = True, rows
+            held.stored, held.orders, held.row = True, rows, row
             if held.case.status == rules.CLOSED:
                 self._held.pop(case_id, None)  # loaded again if an event still comes for it
         self._written.clear()
@@ -123,6 +131,13 @@ class CaseStore:
 
     def __len__(self) -> int:
         return len(self._held)
+
+
+def case_row(case: rules.DispatchCase) -> dict:
+    """A case's row in ``cases``, for the owners' queues."""
+    return {"_id": case.case_id, "owner": case.owner, "status": case.status,
+            "priority": min((o.priority for o in case.work_orders), default=9),
+            "open_work_orders": len(case.open_orders())}
 
 
 def order_row(case: rules.DispatchCase, order) -> dict:

@@ -82,7 +82,7 @@ def audit(stack: EmbeddedStack, plans, repeats, complaints, supervisor: Supervis
     orders = distinct_per(ledger.named("WorkOrderDispatched"), lambda e: e.payload.work_order_id)
     order_events = {e.payload.work_order_id: e for e in ledger.named("WorkOrderDispatched")}
     stored_orders, rounds = {}, Counter()
-    for doc in dispatch.cases.find({}, {"state.work_orders": 1}):
+    for doc in dispatch.case_states.find({}, {"state.work_orders": 1}):
         for order in doc["state"]["work_orders"]:
             stored_orders[order["work_order_id"]] = order
             rounds[(doc["_id"], order["department"], order["round"], order["lane"])] += 1

@@ -13,7 +13,7 @@ import pytest
 
 from complaints.v1 import intake_service_pb2
 from complaint_platform.mongo import UnitOfWork
-from services.dispatch.documents import DispatchCaseRecord, WorkOrderRecord
+from services.dispatch.documents import DispatchCaseRecord, DispatchCaseState, WorkOrderRecord
 from services.dispatch.domain import inputs
 from services.dispatch.domain.case import DispatchCase
 from services.dispatch.domain.policy import default_policy
@@ -59,8 +59,10 @@ def _stored_dispatch_case() -> tuple[dict, list[dict]]:
     unit = UnitOfWork(database=None)
     store.save(unit, case)
     documents = {name: [operation._doc for operation in operations] for name, operations in unit.writes.items()}
-    [case_doc] = documents[DispatchCaseRecord._get_collection_name()]
-    return case_doc, documents[WorkOrderRecord._get_collection_name()]
+    [state_doc] = documents[DispatchCaseState._get_collection_name()]
+    [row] = documents[DispatchCaseRecord._get_collection_name()]
+    assert row["owner"] == state_doc["state"]["owner"] == "agent-007"
+    return state_doc, documents[WorkOrderRecord._get_collection_name()]
 
 
 def test_list_work_orders_from_the_case_state_equals_the_work_order_rows(monkeypatch):
@@ -68,13 +70,14 @@ def test_list_work_orders_from_the_case_state_equals_the_work_order_rows(monkeyp
     # the old answer: WorkOrderRecord rows, ordered by dispatch time and id
     records = sorted((WorkOrderRecord._from_son(row) for row in rows), key=lambda o: (o.dispatched_at, o.work_order_id))
     expected = dispatch_pb.ListWorkOrdersResponse(work_orders=[order_view(record) for record in records],
-                                                  owner=case_doc["owner"])
+                                                  owner="agent-007")
     collection = _Collection([case_doc])
-    monkeypatch.setattr(DispatchCaseRecord, "_get_collection", classmethod(lambda cls: collection))
+    monkeypatch.setattr(DispatchCaseState, "_get_collection", classmethod(lambda cls: collection))
+    monkeypatch.setattr(DispatchCaseRecord, "_get_collection", classmethod(lambda cls: _Collection([])))
     answer = DispatchServicer(commands=None).ListWorkOrders(dispatch_pb.ListWorkOrdersRequest(case_id="C1"),
                                                            _Context())
     assert answer == expected
-    assert collection.finds == 1
+    assert collection.finds == 1  # the state alone answers
     assert [view.state for view in answer.work_orders][:1] == [dispatch_pb.WORK_ORDER_STATE_REPLIED]
     assert answer.work_orders[0].due_at.seconds and answer.work_orders[0].resolution == "已更换光猫"
     with pytest.raises(RuntimeError, match="NOT_FOUND"):
