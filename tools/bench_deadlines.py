@@ -33,12 +33,13 @@ PER_CASE = 10
 def seed(database, count: int, first_due: datetime, spread_s: float) -> dict[str, datetime]:
     policy = load_policy(load_policy_file(ROOT / "config" / "policy.yaml").child("escalation"))
     due_by_id: dict[str, datetime] = {}
-    deadlines, cases = [], []
+    deadlines, cases, states = [], [], []
     for index in range(count):
         case_id = f"BENCH-{index // PER_CASE:06d}"
         if index % PER_CASE == 0:
             case = SupervisedCase(case_id=case_id, region="guangzhou", opened_at=first_due - timedelta(hours=1))
             cases.append(store.case_document(case))
+            states.append({"_id": case_id, "state": case.to_dict(), "version": 0})
         due = first_due + timedelta(seconds=spread_s * index / count)
         clock = Deadline.start(case_id, "WORK_ORDER_REPLY", f"{case_id}-WO{index % PER_CASE}", due - timedelta(hours=1),
                                HOTLINE, policy, due_at=due)
@@ -47,6 +48,7 @@ def seed(database, count: int, first_due: datetime, spread_s: float) -> dict[str
         due_by_id[clock.deadline_id] = due
     for start in range(0, len(cases), 1000):
         database[store.CASES].insert_many(cases[start:start + 1000], ordered=False)
+        database[store.CASE_STATES].insert_many(states[start:start + 1000], ordered=False)
     for start in range(0, len(deadlines), 1000):
         database[store.DEADLINES].insert_many(deadlines[start:start + 1000], ordered=False)
         if start % 20000 == 0:
@@ -68,7 +70,7 @@ def main() -> None:
         stack.create_topics(partitions=6)
         database = pymongo.MongoClient(stack.mongodb_uri)[f"{stack.database_prefix}escalation"]
         if stack.external_mongodb:
-            for name in (store.DEADLINES, store.CASES, store.FIRINGS, store.FIRING_RELAY):
+            for name in (store.DEADLINES, store.CASES, store.CASE_STATES, store.FIRINGS, store.FIRING_RELAY):
                 database[name].drop()  # the benchmark's own database: a real server keeps earlier runs
         store.ensure_indexes(database)
         first_due = datetime.now(timezone.utc) + timedelta(seconds=30 + count / 8000)

@@ -45,7 +45,7 @@ def _supervision_metrics(context: ServiceContext) -> None:
     def timely_rate(options):
         since = context.clock.now() - timedelta(hours=24)
         resolved = database[store.CASES].count_documents({"resolved_at": {"$gte": since}})
-        timely = database[store.CASES].count_documents({"resolved_at": {"$gte": since}, "state.timely": True})
+        timely = database[store.CASES].count_documents({"resolved_at": {"$gte": since}, "timely": True})
         return [Observation(timely / resolved)] if resolved else []
 
     meter.create_observable_gauge("complaints_open_deadlines", callbacks=[open_deadlines],

@@ -31,8 +31,9 @@ class HeldCase:
     the version stored; None: not stored yet)."""
 
     case: SupervisedCase
-    version: int | None = None
-    stored: bool = False
+    version: int | None = None  # of its state document
+    stored: bool = False        # its state document is stored
+    row: dict | None = None     # its row in ``cases`` as stored (None: not stored)
     deadlines: dict[str, tuple[Deadline, int | None]] = field(default_factory=dict)
 
 
@@ -77,7 +78,9 @@ class EscalationHandler(InboxHandler):
             found = store.load_cases(self.database, wanted, self.applied, versions)
             clocks = store.load_deadlines(self.database, sorted(found))
             for case_id, case in found.items():
-                self._held[case_id] = HeldCase(case, versions.get(case_id), True)
+                # a case without a state document of its own (stored before) has it written now
+                self._held[case_id] = HeldCase(case, versions.get(case_id), case_id in versions,
+                                               store.case_document(case))
             for deadline_id, (deadline, version) in clocks.items():
                 self._held[deadline.case_id].deadlines[deadline_id] = (deadline, version)
         self.parked = store.load_parked(self.database, unknown) if unknown else {}
@@ -288,10 +291,12 @@ class EscalationHandler(InboxHandler):
 
     def save(self, unit: UnitOfWork) -> None:
         self.saved = sorted(self.changed_cases | (self.applied.touched & set(self.cases)))
+        self.rows = {}
         for case_id in self.saved:
             held = self._held[case_id]
-            store.save_case(unit, self.cases[case_id], new=not held.stored, applied=self.applied.of(case_id),
-                            version=held.version)
+            self.rows[case_id] = store.save_case(unit, self.cases[case_id], applied=self.applied.of(case_id),
+                                                 version=held.version, stored_row=held.row,
+                                                 state_stored=held.stored)
         for deadline_id, (deadline, version) in sorted(self.deadlines.items()):
             if deadline_id in self.new_deadlines:
                 store.save_deadline(unit, deadline, None)
@@ -318,7 +323,7 @@ class EscalationHandler(InboxHandler):
         for case_id in self.saved:
             held = self._held[case_id]
             held.version = 0 if not held.stored else (held.version or 0) + 1
-            held.stored = True
+            held.stored, held.row = True, self.rows[case_id]
             if held.case.closed:
                 self._held.pop(case_id, None)  # read again if an event still comes for it
         while len(self._held) > self.LIMIT:

@@ -34,12 +34,12 @@ def bulletin_report(database: Any, policy: EscalationPolicy, period: str, at: da
     start, end = kpi.period_bounds(period, at, policy.timezone)
     found = {doc["_id"]: doc for field in ("resolved_at", "opened_at")
              for doc in database[store.CASES].find({field: {"$gte": start, "$lt": end}})}
-    docs = [found[case_id] for case_id in sorted(found)]
+    states = store.load_cases(database, sorted(found))
     cards = {(doc["agent_id"], doc["month"]): doc.get("count", 0) for doc in database[store.YELLOW_CARDS].find(
         {"month": store.month_of(start)})}
     figures = []
-    for doc in docs:
-        case = SupervisedCase.from_dict(doc["state"])
+    for case_id in sorted(states):
+        case = states[case_id]
         rated = case.satisfied_ratings + case.dissatisfied_ratings
         figures.append(kpi.CaseFigures(
             case_id=case.case_id, unit=case.owner, department=case.department, region=case.region,
@@ -101,7 +101,8 @@ class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
         if len(docs) > size:
             docs = docs[:size]
             token = encode_token([docs[-1]["supervised_since"].isoformat(), docs[-1]["_id"]])
-        return pb.ListSupervisedCasesResponse(cases=[entry_view(SupervisedCase.from_dict(d["state"])) for d in docs],
+        states = store.load_cases(self._database, [d["_id"] for d in docs])
+        return pb.ListSupervisedCasesResponse(cases=[entry_view(states[d["_id"]]) for d in docs if d["_id"] in states],
                                               next_page_token=token)
 
     @rpc

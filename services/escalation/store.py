@@ -17,6 +17,11 @@ from .domain.supervision import SupervisedCase
 from .domain.timeline import TimelineEntry, merge
 
 CASES, DEADLINES, TIMELINE, YELLOW_CARDS = "cases", "deadlines", "timeline", "yellow_cards"
+# A case's state (with the ids of the events applied to it and its version) is written with every
+# change: it has no index but its id. Its row in CASES, indexed for the watch lists and the
+# bulletin, is rewritten only when one of its fields changes (SecantusDB rewrites every index of
+# a document it replaces, changed or not; CASES has four).
+CASE_STATES = "case_states"
 PARKED = "early_events"  # events that overtook their case's registration, applied when it comes
 # A firing (warning, breach, ladder step) is an insert, never an update: the embedded database
 # inserts ten times faster than it updates (DESIGN.md s.8), and a unique id per firing makes a
@@ -40,14 +45,19 @@ def ensure_indexes(database: Any) -> None:
 
 def load_cases(database: Any, case_ids: list[str], applied: AppliedEvents | None = None,
                versions: dict[str, int | None] | None = None) -> dict[str, SupervisedCase]:
-    """Cases by id; ``applied`` and ``versions`` learn what their documents say."""
+    """Cases by id; ``applied`` and ``versions`` learn what their state documents say (a case
+    stored before its state had a document of its own keeps it in its row: no version)."""
     cases = {}
-    for doc in database[CASES].find({"_id": {"$in": case_ids}}, {"state": 1, "version": 1, AppliedEvents.FIELD: 1}):
+    for doc in database[CASE_STATES].find({"_id": {"$in": case_ids}}):
         cases[doc["_id"]] = SupervisedCase.from_dict(doc["state"])
         if applied is not None:
             applied.remember(doc["_id"], doc)
         if versions is not None:
             versions[doc["_id"]] = doc.get("version")
+    legacy = [case_id for case_id in case_ids if case_id not in cases]
+    if legacy:
+        for doc in database[CASES].find({"_id": {"$in": legacy}, "state": {"$exists": True}}, {"state": 1}):
+            cases[doc["_id"]] = SupervisedCase.from_dict(doc["state"])
     return cases
 
 
@@ -129,25 +139,30 @@ def relay_done(database: Any, relay_ids: list[str]) -> None:
 
 
 def case_document(case: SupervisedCase) -> dict:
-    state = case.to_dict()
+    """A case's row: what the watch lists, the bulletin and the metrics select by."""
     return {"_id": case.case_id, "risk_score": case.risk_score, "escalation_level": case.escalation_level,
             "supervised_since": case.supervised_since, "region": case.region, "department": case.department,
             "owner": case.owner, "opened_at": case.opened_at, "resolved_at": case.resolved_at,
-            "closed": case.closed, "overdue": bool(case.overdue_items), "state": state}
+            "closed": case.closed, "overdue": bool(case.overdue_items), "timely": case.timely}
 
 
 def save_case(unit: UnitOfWork, case: SupervisedCase, new: bool = False, applied: list[str] | None = None,
-              version: int | None = None) -> None:
-    """The handler: with the ids of the events applied to it, compare-and-set on the version it
-    holds. Timers and commands (which apply no event) keep those ids and move the version on, so
-    a replica holding the case reads it again."""
+              version: int | None = None, stored_row: dict | None = None, state_stored: bool = True) -> dict:
+    """The handler: the state with the ids of the events applied to it, compare-and-set on the
+    version it holds, and the row if it changed from ``stored_row`` (None: not stored). Timers
+    and commands (which apply no event) keep those ids and move the version on, so a replica
+    holding the case reads it again, and write the row. Returns the row."""
+    row = case_document(case)
     if applied is not None:
-        unit.save_version(CASES, {**case_document(case), AppliedEvents.FIELD: applied}, version, new=new)
-    elif new:
-        unit.insert(CASES, {**case_document(case), "version": 0})
-    else:
-        document = case_document(case)
-        unit.update(CASES, {"_id": document.pop("_id")}, {"$set": document, "$inc": {"version": 1}})
+        unit.save_version(CASE_STATES, {"_id": case.case_id, "state": case.to_dict(), AppliedEvents.FIELD: applied},
+                          version, new=not state_stored)
+        if row != stored_row:
+            unit.save(CASES, row, new=stored_row is None)
+        return row
+    unit.update(CASE_STATES, {"_id": case.case_id}, {"$set": {"state": case.to_dict()}, "$inc": {"version": 1}},
+                upsert=True)
+    unit.upsert(CASES, row)
+    return row
 
 
 def save_deadline(unit: UnitOfWork, deadline: Deadline, version: int | None) -> None:

@@ -105,9 +105,9 @@ class VerificationHandler(InboxHandler):
             self.applied.remember(doc["_id"], doc)
         return found
 
-    def handle_batch(self, batch, now, positions=None):
+    def handle_batch(self, batch, now, positions=None, maybe_stored=False):
         self._now = now
-        return super().handle_batch(batch, now, positions)
+        return super().handle_batch(batch, now, positions, maybe_stored)
 
     def apply(self, incoming: Incoming, now: datetime) -> list[envelope_pb2.Envelope]:
         kind = incoming.envelope.WhichOneof("payload")

@@ -31,7 +31,7 @@ from complaints.v1 import envelope_pb2
 
 from .envelope import event_id_for, wrap
 from .handling import BatchResult, Incoming, Outgoing, Rejected
-from .mongo import INBOX, UnitOfWork, event_from_store, stored_outputs, stored_positions
+from .mongo import INBOX, UnitOfWork, event_from_store, stored_batches, stored_outputs, stored_positions
 from .streaming import outgoing
 from .topics import INBOUND_TOPICS
 
@@ -125,9 +125,18 @@ class InboxHandler(ABC):
 
     # the idempotent batch ------------------------------------------------------
     def handle_batch(self, batch: list[Incoming], now: datetime,
-                     positions: dict[tuple[str, int], int] | None = None) -> BatchResult:
+                     positions: dict[tuple[str, int], int] | None = None, maybe_stored: bool = False) -> BatchResult:
+        """``maybe_stored``: an earlier attempt failed, possibly after the database committed it
+        (a connection lost during the commit): if its positions are stored, it is not handled
+        again (that would find every event applied and cause nothing); its stored outputs and
+        refusals are returned instead."""
+        if maybe_stored and positions:
+            stored = self._stored_result(batch, positions)
+            if stored is not None:
+                return stored
         result = BatchResult()
         caused: dict[tuple[str, int], list[Outgoing]] = defaultdict(list)  # outputs by source partition
+        refused: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
         inbound = [item.event_id for item in batch if item.record.topic in INBOUND_TOPICS]
         seen = self._inbox(inbound) if inbound else {}
         firsts: dict[str, Incoming] = {}
@@ -157,13 +166,29 @@ class InboxHandler(ABC):
                     self._apply_one(item, now, unit, result, caused, marks[id(item)])
                 self.save(unit)
             if fresh or positions:
-                unit.record_positions(positions or {}, now, caused)
+                for rejected in result.rejected:
+                    refused[_source(rejected.incoming)].append((rejected.incoming.record.offset, rejected.reason))
+                unit.record_positions(positions or {}, now, caused, refused)
                 unit.commit()
         except BaseException:
             self.forget()  # what is held in memory went ahead of what is stored
             raise
         if fresh:
             self.committed()
+        return result
+
+    def _stored_result(self, batch: list[Incoming], positions: dict[tuple[str, int], int]) -> BatchResult | None:
+        stored = stored_batches(self.database, sorted(positions))
+        if not all(partition in stored and stored[partition]["position"] >= position
+                   for partition, position in positions.items()):
+            return None
+        result = BatchResult()
+        for partition in sorted(positions):
+            result.outgoing.extend(stored[partition]["outputs"])
+        for item in batch:
+            reason = stored.get(_source(item), {}).get("rejected", {}).get(item.record.offset)
+            if reason is not None:
+                result.rejected.append(Rejected(item, reason))
         return result
 
     def _apply_one(self, item: Incoming, now: datetime, unit: UnitOfWork, result: BatchResult,

@@ -144,7 +144,8 @@ class UnitOfWork:
                            "fingerprint": fingerprint})
 
     def record_positions(self, positions: dict[tuple[str, int], int], now: datetime,
-                         outputs: dict[tuple[str, int], list[Outgoing]] | None = None) -> None:
+                         outputs: dict[tuple[str, int], list[Outgoing]] | None = None,
+                         rejected: dict[tuple[str, int], list[tuple[int, str]]] | None = None) -> None:
         """The partitions' positions after this batch, stored with its effects: a database that
         loses the batch loses its positions too, so the batch is read again.
 
@@ -153,11 +154,13 @@ class UnitOfWork:
         the stored position ahead of Kafka's re-publishes them instead of handling the batch
         again (one small document per partition and batch instead of one inbox record per event).
         """
-        outputs = outputs or {}
+        outputs, rejected = outputs or {}, rejected or {}
         for (topic, partition), position in sorted(positions.items()):
             self.upsert(POSITIONS, {"_id": position_id(topic, partition), "topic": topic, "partition": partition,
                                     "position": position, "at": now,
-                                    "outputs": [stored_event(item) for item in outputs.get((topic, partition), [])]})
+                                    "outputs": [stored_event(item) for item in outputs.get((topic, partition), [])],
+                                    "rejected": [{"offset": offset, "reason": reason}
+                                                 for offset, reason in rejected.get((topic, partition), [])]})
 
     def commit(self) -> None:
         if self.inbox:
@@ -190,6 +193,16 @@ def stored_positions(database: Any, partitions: list[tuple[str, int]]) -> dict[t
     ids = [position_id(topic, partition) for topic, partition in partitions]
     found = database.get_collection(POSITIONS).find({"_id": {"$in": ids}}, {"topic": 1, "partition": 1, "position": 1})
     return {(doc["topic"], doc["partition"]): doc["position"] for doc in found}
+
+
+def stored_batches(database: Any, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], dict]:
+    """Each partition's last stored batch: its position, its outputs and the offsets it refused
+    (with the reasons)."""
+    ids = [position_id(topic, partition) for topic, partition in partitions]
+    return {(doc["topic"], doc["partition"]): {
+        "position": doc["position"], "outputs": [event_from_store(item) for item in doc.get("outputs", [])],
+        "rejected": {item["offset"]: item["reason"] for item in doc.get("rejected", [])}}
+        for doc in database.get_collection(POSITIONS).find({"_id": {"$in": ids}})}
 
 
 def stored_outputs(database: Any, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], list[Outgoing]]:

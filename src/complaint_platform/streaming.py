@@ -282,7 +282,9 @@ class EventProcessor:
         attempt = 0
         while True:
             try:
-                return await loop.run_in_executor(self._executor, self._handler.handle_batch, batch, now, positions)
+                # a retry may find the failed attempt stored after all (its commit's answer was lost)
+                return await loop.run_in_executor(self._executor, self._handler.handle_batch, batch, now, positions,
+                                                  attempt > 0)
             except Exception as error:  # noqa: BLE001 - classified below, never swallowed
                 if batch:
                     self._failed.add(1, {"topic": batch[0].record.topic})

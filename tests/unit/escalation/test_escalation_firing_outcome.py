@@ -36,6 +36,9 @@ class _Collection:
         query = query or {}
         found = list(self.documents.values())
         for field, condition in query.items():
+            if isinstance(condition, dict) and "$exists" in condition:
+                found = [doc for doc in found if (field in doc) == condition["$exists"]]
+                continue
             wanted = condition["$in"] if isinstance(condition, dict) else [condition]
             found = [doc for doc in found if doc.get(field) in wanted]
         return _Cursor(found)

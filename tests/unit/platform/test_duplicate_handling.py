@@ -185,3 +185,28 @@ def test_applied_ids_are_bounded_per_aggregate():
         applied.add("C1", f"e{number}")
     assert len(applied.of("C1")) == AppliedEvents.LIMIT
     assert not applied.seen("C1", "e0") and applied.seen("C1", f"e{AppliedEvents.LIMIT + 9}")
+
+
+def test_a_batch_stored_despite_a_lost_commit_answer_is_not_handled_again(committed, monkeypatch):
+    database = _Database()
+    handler = Counting(database)
+    stored_commit = UnitOfWork.commit
+
+    def commit_then_lose_the_answer(unit):
+        stored_commit(unit)
+        raise ConnectionError("connection closed")
+
+    monkeypatch.setattr(UnitOfWork, "commit", commit_then_lose_the_answer)
+    batch = [internal("e1", "C1", 0), inbound("in-1", "no signal", 0), inbound("in-1", "billing error", 1)]
+    positions = {("cases.verification.v1", 0): 1, (COMPLAINTS_SUBMITTED, 0): 2}
+    with pytest.raises(ConnectionError):
+        handler.handle_batch(batch, NOW, positions)
+    monkeypatch.setattr(UnitOfWork, "commit", stored_commit)
+    retried = handler.handle_batch(batch, NOW, positions, maybe_stored=True)
+    # what the stored attempt caused and refused, not a second handling (which would cause nothing)
+    assert sorted(item.causation_id for item in retried.outgoing) == ["e1", "in-1"]
+    assert [(r.incoming.record.offset, "already used" in r.reason) for r in retried.rejected] == [(1, True)]
+    assert database["counts"].documents["C1"]["count"] == 1
+    # a batch that was not stored (its positions are behind) is handled as usual
+    fresh = handler.handle_batch([internal("e2", "C1", 1)], NOW, {("cases.verification.v1", 0): 2}, maybe_stored=True)
+    assert [item.causation_id for item in fresh.outgoing] == ["e2"]
