@@ -52,10 +52,16 @@ def segment(matching_text: str, vocabulary: Iterable[str] = ()) -> tuple[str, ..
     return tuple(_tokenizer(tuple(sorted(set(vocabulary)))).lcut(matching_text))
 
 
-def find_words(tokens: tuple[str, ...], words: Iterable[str]) -> tuple[str, ...]:
-    """Words that are a token or a run of adjacent tokens: "沃" must not match inside "沃尔玛"."""
-    runs = {"".join(tokens[start:end]) for start in range(len(tokens))
-            for end in range(start + 1, min(start + 5, len(tokens)) + 1)}
+def token_runs(tokens: tuple[str, ...]) -> frozenset[str]:
+    """Every token and run of up to five adjacent tokens."""
+    return frozenset("".join(tokens[start:end]) for start in range(len(tokens))
+                     for end in range(start + 1, min(start + 5, len(tokens)) + 1))
+
+
+def find_words(tokens: tuple[str, ...], words: Iterable[str], runs: frozenset[str] | None = None) -> tuple[str, ...]:
+    """Words that are a token or a run of adjacent tokens: "沃" must not match inside "沃尔玛".
+    ``runs``: the tokens' runs, when several word lists are looked up in one text."""
+    runs = token_runs(tokens) if runs is None else runs
     return tuple(word for word in words if word in runs)
 
 
@@ -79,8 +85,9 @@ def classify(explicit_category: str, matching_text: str, policy: IntakePolicy) -
 def classify_text(matching_text: str, rules: tuple[CategoryRule, ...],
                   words: Iterable[str] = ()) -> Classification:
     tokens = segment(matching_text, words)
+    runs = token_runs(tokens)  # once per text, not once per rule
     for rule in rules:
-        matched = find_words(tokens, rule.words)
+        matched = find_words(tokens, rule.words, runs)
         if matched:
             return Classification(rule.category, rule.id, matched, False)
     return Classification(OTHER, UNMATCHED, (), True)
