@@ -33,7 +33,7 @@ test-integration: setup
 	@$(PY) -m pytest -q -m integration -p no:cacheprovider --ignore=tests/faults
 
 # kill -9 each service, restart the database and the broker while complaints flow, then check
-# nothing was lost or done twice (about 20 minutes; FAULT_COMPLAINTS, FAULT_RATE, FAULT_SEED).
+# nothing was lost or done twice (about 10 minutes; FAULT_COMPLAINTS, FAULT_RATE, FAULT_SEED).
 test-faults: setup
 	@$(PY) -m pytest -q -p no:cacheprovider -m faults tests/faults
 
