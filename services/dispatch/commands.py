@@ -14,7 +14,8 @@ from complaint_platform.topics import CASES_DISPATCH
 from .domain import inputs
 from .domain.errors import DispatchError
 from .domain.policy import DispatchPolicy
-from .handler import CaseStore, to_messages
+from .store import CaseStore
+from .wire import to_messages
 
 
 class DispatchCommands:

@@ -15,7 +15,7 @@ from complaint_platform.inbox import InboxHandler
 from complaint_platform.mongo import UnitOfWork
 from complaint_platform.topics import CASES_SUPERVISION
 
-from . import outcomes, store
+from . import outcomes, store, wire
 from .domain.deadlines import PAUSED, Deadline, DeadlineStoppedError, deadline_id_for
 from .domain.policy import EscalationPolicy
 from .domain.supervision import SupervisedCase
@@ -236,8 +236,8 @@ class EscalationHandler(InboxHandler):
             early = case.early_stops.pop(deadline.deadline_id, None)
             if early is not None and deadline.stop(early["met"], early["at"]):
                 # its stop overtook it (ratings and explanations share no order)
-                self.early_stopped.append((store.deadline_stopped(deadline), f"{deadline.deadline_id}:stopped"))
-        return store.deadline_set(self.deadlines[deadline.deadline_id][0]), deadline.deadline_id
+                self.early_stopped.append((wire.deadline_stopped(deadline), f"{deadline.deadline_id}:stopped"))
+        return wire.deadline_set(self.deadlines[deadline.deadline_id][0]), deadline.deadline_id
 
     def _stop(self, case: SupervisedCase, kinds: set[str] | None, subject: str | None, met: bool,
               now: datetime) -> list[tuple[object, str]]:
@@ -257,7 +257,7 @@ class EscalationHandler(InboxHandler):
             if deadline.stop(met, now):
                 case.clear_overdue(deadline_id)
                 self.changed_deadlines.add(deadline_id)
-                stopped.append((store.deadline_stopped(deadline), f"{deadline_id}:stopped"))
+                stopped.append((wire.deadline_stopped(deadline), f"{deadline_id}:stopped"))
         return stopped
 
     def _waiting_clocks(self, case: SupervisedCase, work_order_id: str) -> list[tuple[str, Deadline]]:
@@ -275,7 +275,7 @@ class EscalationHandler(InboxHandler):
             except DeadlineStoppedError:
                 continue
             self.changed_deadlines.add(deadline_id)
-            paused.append((store.deadline_paused(deadline), f"{deadline_id}:paused"))
+            paused.append((wire.deadline_paused(deadline), f"{deadline_id}:paused"))
         return paused
 
     def _resume(self, case: SupervisedCase, work_order_id: str, now: datetime) -> list[tuple[object, str]]:
@@ -286,7 +286,7 @@ class EscalationHandler(InboxHandler):
                 continue  # never paused (it was overdue already) or stopped meanwhile
             deadline.resume(now, self.policy.calendar_for(deadline.department))
             self.changed_deadlines.add(deadline_id)
-            resumed.append((store.deadline_resumed(deadline), f"{deadline_id}:resumed"))
+            resumed.append((wire.deadline_resumed(deadline), f"{deadline_id}:resumed"))
         return resumed
 
     def save(self, unit: UnitOfWork) -> None:

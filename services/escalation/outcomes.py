@@ -7,7 +7,7 @@ from complaint_platform.envelope import to_timestamp
 
 from .domain import deadlines as clocks
 from .domain import supervision
-from .store import DEADLINE_KIND
+from .wire import DEADLINE_KIND
 
 
 def fired(case: supervision.SupervisedCase | None, outcomes, policy, now) -> list[tuple[object, str]]:

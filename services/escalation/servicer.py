@@ -14,7 +14,7 @@ from complaint_platform.paging import decode_token, encode_token, page_size
 from complaint_platform.streaming import outgoing
 from complaint_platform.topics import CASES_SUPERVISION
 
-from . import store
+from . import store, wire
 from .domain import kpi
 from .domain.policy import EscalationPolicy
 from .domain.supervision import SupervisedCase
@@ -72,7 +72,7 @@ class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
         return pb.GetCaseSupervisionResponse(
             case_id=case.case_id, escalation_level=case.escalation_level, overdue=bool(case.overdue_items),
             regulator_risk=case.risk_score, supervised=bool(case.supervisor),
-            deadlines=[pb.DeadlineView(deadline_id=d.deadline_id, kind=store.DEADLINE_KIND[d.kind],
+            deadlines=[pb.DeadlineView(deadline_id=d.deadline_id, kind=wire.DEADLINE_KIND[d.kind],
                                        subject_id=d.subject_id, due_at=to_timestamp(d.due_at),
                                        state=pb.DeadlineState.Value(f"DEADLINE_STATE_{d.state}"))
                        for d in deadlines])

@@ -17,7 +17,8 @@ from .domain.errors import IntakeError
 from .domain.merge import split
 from .domain.policy import IntakePolicy
 from .domain.submission import RawSubmission, normalise
-from .handler import VIEW_FIELDS, case_document, to_message, view_document
+from .store import VIEW_FIELDS, case_document, view_document
+from .wire import to_message
 
 
 class IntakeCommands:

@@ -1,14 +1,15 @@
-"""Kafka adapter of the intake service: events in, rules applied, cases stored, events out."""
+"""Kafka adapter of the intake service: events in, rules applied, cases stored, events out
+(conversions in ``wire``, the case documents in ``store``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from complaints.v1 import case_events_pb2, common_pb2, envelope_pb2, inbound_pb2
-from complaint_platform.envelope import event_names, from_timestamp, to_timestamp
+from complaints.v1 import envelope_pb2, inbound_pb2
+from complaint_platform.envelope import event_names, from_timestamp
 from complaint_platform.handling import Incoming
-from complaint_platform.inbox import AppliedEvents, InboxHandler, RejectEvent
+from complaint_platform.inbox import InboxHandler, RejectEvent
 from complaint_platform.mongo import UnitOfWork
 from complaint_platform.topics import CASES_INTAKE
 
@@ -29,6 +30,8 @@ from .domain.policy import IntakePolicy
 from .domain.proxy import ProxyDetector
 from .domain.social import MentionOutcome, SocialMention, assess_mention
 from .domain.submission import RawSubmission, normalise
+from .store import VIEW_FIELDS, case_document, view_document
+from .wire import channel_name, raw_submission, to_message
 
 # Status the case reaches when another service reports an event.
 STATUS_FROM_EVENT = {
@@ -37,54 +40,6 @@ STATUS_FROM_EVENT = {
 }
 _CASES, _SUBMISSIONS = CaseRecord._get_collection_name(), SubmissionRecord._get_collection_name()
 _VIEWS = CaseViewRecord._get_collection_name()
-# Read-model fields other services keep current; not part of intake's own rules (case_views).
-VIEW_FIELDS = ("owner", "open_deadlines", "escalation_level", "overdue", "updated_at")
-
-
-def channel_name(value: int) -> str:
-    return common_pb2.Channel.Name(value).removeprefix("CHANNEL_")
-
-
-def raw_submission(complaint: inbound_pb2.ComplaintSubmitted) -> RawSubmission:
-    return RawSubmission(
-        submission_id=complaint.submission_id, channel=channel_name(complaint.channel),
-        customer_id=complaint.customer.id, phone=complaint.customer.phone, tier=complaint.customer.tier or None,
-        region=complaint.customer.region, category=complaint.category, summary=complaint.summary,
-        received_at=from_timestamp(complaint.received_at), first_contact=complaint.first_contact,
-        attributes=dict(complaint.attributes))
-
-
-def to_message(event, complaint: inbound_pb2.ComplaintSubmitted | None) -> Any:
-    if isinstance(event, ev.CaseRegistered):
-        message = case_events_pb2.CaseRegistered(
-            case_id=event.case_id, submission_id=event.submission_id,
-            channel=common_pb2.Channel.Value(f"CHANNEL_{event.channel}"),
-            customer=common_pb2.Customer(id=event.customer_id, tier=event.tier, region=event.region),
-            category=event.category, category_rule=event.category_rule, severity=int(event.severity),
-            priority=event.priority, first_contact=event.first_contact, summary=event.summary,
-            regulator_case=event.regulator_case, needs_triage=event.needs_triage, proxy_case=event.proxy_case,
-            received_at=to_timestamp(event.received_at))
-        if complaint is not None and complaint.submission_id == event.submission_id:
-            message.customer.phone, message.customer.name = complaint.customer.phone, complaint.customer.name
-            message.attributes.update(dict(complaint.attributes))
-            if complaint.HasField("promised_reply_at"):
-                message.promised_reply_at.CopyFrom(complaint.promised_reply_at)
-        return message
-    if isinstance(event, ev.SubmissionLinked):
-        return case_events_pb2.SubmissionLinked(
-            case_id=event.case_id, submission_id=event.submission_id,
-            channel=common_pb2.Channel.Value(f"CHANNEL_{event.channel}"), contact_count=event.contact_count,
-            regulator_risk=event.regulator_risk, received_at=to_timestamp(event.received_at))
-    if isinstance(event, ev.ProxyCaseRaised):
-        return case_events_pb2.ProxyCaseRaised(case_id=event.case_id, region=event.region, category=event.category,
-                                               member_case_ids=list(event.member_case_ids))
-    if isinstance(event, ev.ProxyMemberLinked):
-        return case_events_pb2.ProxyMemberLinked(case_id=event.case_id, member_case_id=event.member_case_id)
-    if isinstance(event, ev.SubmissionSplit):
-        return case_events_pb2.SubmissionSplit(case_id=event.case_id, new_case_id=event.new_case_id,
-                                               submission_id=event.submission_id, operator=event.operator,
-                                               reason=event.reason)
-    return None  # e.g. ProxyIncidentClosed: history only in the v1 contract
 
 
 class IntakeHandler(InboxHandler):
@@ -334,24 +289,3 @@ class IntakeHandler(InboxHandler):
         for held in (self.views, self.rows, self.viewed):
             held.pop(case_id, None)
         self.stored.discard(case_id)
-
-
-def view_document(case: CaseFile, view: dict, applied: list[str]) -> dict:
-    return {"_id": case.case_id, "owner": view.get("owner") or "", "open_deadlines": view.get("open_deadlines") or {},
-            "escalation_level": view.get("escalation_level") or 0, "overdue": bool(view.get("overdue")),
-            "updated_at": view.get("updated_at") or case.registered_at, AppliedEvents.FIELD: applied}
-
-
-def case_document(case: CaseFile) -> dict:
-    """Indexed and displayed fields at the top level; the rules' case file under ``state``."""
-    state = case.to_dict()
-    return {
-        "_id": case.case_id, "customer_id": case.customer_key, "category": case.category,
-        "category_rule": case.category_rule, "needs_triage": case.needs_triage, "severity": int(case.severity),
-        "severity_rule": case.severity_rule, "tier": case.tier, "priority": case.priority, "region": case.region,
-        "channels": [channel.value for channel in case.channels], "contact_count": case.contact_count,
-        "submission_keys": case.submission_keys, "status": case.status.status.value,
-        "regulator_case": case.regulator_case, "regulator_risk": case.regulator_risk, "proxy_case": case.proxy_case,
-        "proxy_case_id": case.proxy_case_id, "proxy_members": list(case.proxy_members), "summary": case.summary,
-        "registered_at": case.registered_at, "last_contact_at": case.last_contact_at,
-        "history": state.get("history", [])[-50:], "state": state}

@@ -14,7 +14,7 @@ from complaint_platform.topics import CASES_VERIFICATION
 from . import store
 from .domain.events import audit_payload
 from .domain.policy import VerificationPolicy
-from .handler import to_messages
+from .wire import to_messages
 
 BATCH = 500
 

@@ -12,7 +12,7 @@ import pytest
 from complaints.v1 import case_events_pb2, common_pb2
 from complaint_platform.envelope import Received, to_timestamp, wrap
 from complaint_platform.handling import Incoming
-from services.escalation import store
+from services.escalation import wire
 from services.escalation.domain.calendar import HOTLINE
 from services.escalation.domain.deadlines import BREACHED, MET, OPEN, PAUSED, WARNED, Deadline
 from services.escalation.handler import EscalationHandler
@@ -206,9 +206,9 @@ def test_a_consultation_clock_pauses_too(policy):
 def test_messages_name_the_clock(policy):
     clock = Deadline.start(CASE, "WORK_ORDER_REPLY", ORDER, T0, HOTLINE, policy, allowed=4 * H, department=DEPT)
     clock.pause(T0 + H)
-    paused = store.deadline_paused(clock)
+    paused = wire.deadline_paused(clock)
     assert (paused.case_id, paused.deadline_id, paused.kind, paused.subject_id) == (
         CASE, clock.deadline_id, REPLY, ORDER)
     assert as_utc(paused.paused_at) == T0 + H
     clock.resume(T0 + 2 * H, HOTLINE)
-    assert as_utc(store.deadline_resumed(clock).due_at) == T0 + 5 * H
+    assert as_utc(wire.deadline_resumed(clock).due_at) == T0 + 5 * H

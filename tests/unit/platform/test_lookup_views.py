@@ -17,7 +17,7 @@ from services.dispatch.documents import DispatchCaseRecord, DispatchCaseState, W
 from services.dispatch.domain import inputs
 from services.dispatch.domain.case import DispatchCase
 from services.dispatch.domain.policy import default_policy
-from services.dispatch.handler import CaseStore
+from services.dispatch.store import CaseStore
 from services.dispatch.servicer import DispatchServicer, order_view
 from services.dispatch.servicer import pb as dispatch_pb
 from services.intake.documents import CaseRecord
