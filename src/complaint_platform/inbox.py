@@ -158,6 +158,7 @@ class InboxHandler(ABC):
                 firsts[item.event_id] = item
         fresh = list(firsts.values())
         unit = UnitOfWork(self.database)
+        self._refused_by_rules = False
         try:
             if fresh:
                 self.applied.touched.clear()
@@ -175,6 +176,10 @@ class InboxHandler(ABC):
             raise
         if fresh:
             self.committed()
+            if self._refused_by_rules:
+                # The rules refused an event, perhaps after changing what is held: the stored state
+                # is the truth (rare; what is needed is read again).
+                self.forget()
         return result
 
     def _stored_result(self, batch: list[Incoming], positions: dict[tuple[str, int], int]) -> BatchResult | None:
@@ -199,6 +204,7 @@ class InboxHandler(ABC):
         try:
             events = self.apply(item, now)
         except RejectEvent as refusal:
+            self._refused_by_rules = True
             if inbound:
                 unit.inbox.append({"_id": item.event_id, "at": now, "outputs": [], "rejected": str(refusal),
                                    "fingerprint": mark})

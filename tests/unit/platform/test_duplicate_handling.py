@@ -18,7 +18,7 @@ import pytest
 from complaints.v1 import case_events_pb2, common_pb2, inbound_pb2
 from complaint_platform.envelope import Received, wrap
 from complaint_platform.handling import Incoming
-from complaint_platform.inbox import AppliedEvents, InboxHandler
+from complaint_platform.inbox import AppliedEvents, InboxHandler, RejectEvent
 from complaint_platform.mongo import INBOX, POSITIONS, UnitOfWork
 from complaint_platform.topics import CASES_DISPATCH, COMPLAINTS_SUBMITTED
 
@@ -210,3 +210,22 @@ def test_a_batch_stored_despite_a_lost_commit_answer_is_not_handled_again(commit
     # a batch that was not stored (its positions are behind) is handled as usual
     fresh = handler.handle_batch([internal("e2", "C1", 1)], NOW, {("cases.verification.v1", 0): 2}, maybe_stored=True)
     assert [item.causation_id for item in fresh.outgoing] == ["e2"]
+
+
+def test_an_event_the_rules_refuse_drops_what_the_handler_holds(committed):
+    class Refusing(Counting):
+        def apply(self, incoming, now):
+            if incoming.event_id == "bad":
+                self.counts["C2"] = 99  # changed before refusing: must not outlive the batch
+                raise RejectEvent("case_id: not this one")
+            return super().apply(incoming, now)
+
+    database = _Database()
+    handler = Refusing(database)
+    result = handler.handle_batch([internal("e1", "C1", 0), internal("bad", "C2", 1)], NOW,
+                                  {("cases.verification.v1", 0): 2})
+    assert [r.reason for r in result.rejected] == ["case_id: not this one"]
+    assert handler.forgotten == 1 and handler.counts == {}  # read again from what is stored
+    assert "C2" not in database["counts"].documents
+    handler.handle_batch([internal("e2", "C1", 2), internal("e3", "C2", 3)], NOW, {("cases.verification.v1", 0): 4})
+    assert (handler.counts["C1"], handler.counts["C2"]) == (2, 1)
