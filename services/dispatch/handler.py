@@ -9,7 +9,7 @@ from typing import Any
 from complaints.v1 import case_events_pb2, envelope_pb2
 from complaint_platform.envelope import event_names, from_timestamp
 from complaint_platform.handling import Incoming
-from complaint_platform.inbox import InboxHandler, RejectEvent
+from complaint_platform.inbox import InboxHandler, RejectEvent, registered_cases
 from complaint_platform.mongo import UnitOfWork
 from complaint_platform.topics import CASES_DISPATCH
 
@@ -41,9 +41,8 @@ class DispatchHandler(InboxHandler):
         self.store = CaseStore(database, self.applied)
 
     def load(self, batch: list[Incoming]) -> None:
-        registering = {item.envelope.case_id for item in batch if item.envelope.WhichOneof("payload") == "case_registered"}
         self.cases = self.store.load(sorted({item.envelope.case_id for item in batch if item.envelope.case_id}),
-                                     registering)
+                                     registered_cases(batch))
         self.changed: set[str] = set()
 
     def apply(self, incoming: Incoming, now: datetime) -> list[envelope_pb2.Envelope]:

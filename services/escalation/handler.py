@@ -11,7 +11,7 @@ from typing import Any
 from complaints.v1 import case_events_pb2, common_pb2, envelope_pb2, inbound_pb2
 from complaint_platform.envelope import from_timestamp
 from complaint_platform.handling import Incoming
-from complaint_platform.inbox import InboxHandler
+from complaint_platform.inbox import InboxHandler, registered_cases
 from complaint_platform.mongo import UnitOfWork
 from complaint_platform.topics import CASES_SUPERVISION
 
@@ -90,8 +90,7 @@ class EscalationHandler(InboxHandler):
 
     def load(self, batch: list[Incoming]) -> None:
         case_ids = sorted({item.envelope.case_id for item in batch if item.envelope.case_id})
-        self._hold(case_ids, {item.envelope.case_id for item in batch
-                              if item.envelope.WhichOneof("payload") == "case_registered"})
+        self._hold(case_ids, registered_cases(batch))
         self.cases = {case_id: self._held[case_id].case for case_id in case_ids if case_id in self._held}
         self.stored_cases = set(self.cases)
         # the batch's clocks, a handful per case

@@ -31,7 +31,7 @@ from complaints.v1 import envelope_pb2
 
 from .envelope import event_id_for, wrap
 from .handling import BatchResult, Incoming, Outgoing, Rejected
-from .mongo import INBOX, UnitOfWork, event_from_store, stored_batches, stored_outputs, stored_positions
+from .mongo import INBOX, UnitOfWork, event_from_store, stored_batches, stored_positions
 from .streaming import outgoing
 from .topics import INBOUND_TOPICS
 
@@ -222,7 +222,7 @@ class InboxHandler(ABC):
         return stored_positions(self.database, partitions)
 
     def stored_outputs(self, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], list[Outgoing]]:
-        return stored_outputs(self.database, partitions)
+        return {partition: batch["outputs"] for partition, batch in stored_batches(self.database, partitions).items()}
 
     def emit(self, cause: Incoming, payload: Message, case_id: str, now: datetime, discriminator: str = "") -> envelope_pb2.Envelope:
         """An output event whose id is derived from its cause, so redelivery repeats it exactly."""
@@ -235,6 +235,11 @@ class InboxHandler(ABC):
         return {doc["_id"]: {"outputs": [event_from_store(o) for o in doc.get("outputs", [])],
                              "rejected": doc.get("rejected", ""), "fingerprint": doc.get("fingerprint", "")}
                 for doc in found}
+
+
+def registered_cases(batch: list[Incoming]) -> set[str]:
+    """The cases a batch registers (their CaseRegistered is in it)."""
+    return {item.envelope.case_id for item in batch if item.envelope.WhichOneof("payload") == "case_registered"}
 
 
 def _source(item: Incoming) -> tuple[str, int]:
@@ -256,4 +261,4 @@ def fingerprint(item: Incoming) -> str:
     return hashlib.sha256(content.SerializeToString(deterministic=True)).hexdigest()
 
 
-__all__ = ["AppliedEvents", "InboxHandler", "RejectEvent", "Outgoing"]
+__all__ = ["AppliedEvents", "InboxHandler", "RejectEvent", "Outgoing", "registered_cases"]

@@ -1,8 +1,8 @@
 """MongoDB adapter: connection, and a unit of work that stores a batch atomically.
 
-A batch's state changes and its inbox records (the ids of the events it
-handled, with the events it emitted) commit in one journaled transaction, so
-a redelivered event is recognised and its outputs re-published unchanged.
+A batch's state changes, its consumed positions with the outputs they caused,
+and the inbox records of inbound events commit in one journaled transaction,
+so a batch read again is recognised and its outputs re-published unchanged.
 """
 
 from __future__ import annotations
@@ -203,14 +203,6 @@ def stored_batches(database: Any, partitions: list[tuple[str, int]]) -> dict[tup
         "position": doc["position"], "outputs": [event_from_store(item) for item in doc.get("outputs", [])],
         "rejected": {item["offset"]: item["reason"] for item in doc.get("rejected", [])}}
         for doc in database.get_collection(POSITIONS).find({"_id": {"$in": ids}})}
-
-
-def stored_outputs(database: Any, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], list[Outgoing]]:
-    """The outputs of each partition's last stored batch (see ``UnitOfWork.record_positions``)."""
-    ids = [position_id(topic, partition) for topic, partition in partitions]
-    found = database.get_collection(POSITIONS).find({"_id": {"$in": ids}}, {"topic": 1, "partition": 1, "outputs": 1})
-    return {(doc["topic"], doc["partition"]): [event_from_store(item) for item in doc.get("outputs", [])]
-            for doc in found}
 
 
 def stored_event(item: Outgoing) -> dict:

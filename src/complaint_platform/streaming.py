@@ -29,9 +29,9 @@ from . import kafka_clients
 from .assignment import RETRY_DELAYS, PartitionShare
 from .clock import Clock
 from .config import Settings
-from .envelope import Received, decode, headers_for, to_timestamp
+from .dead_letters import DeadLetterFor
+from .envelope import Received, decode, headers_for
 from .handling import BatchHandler, BatchResult, Incoming, Outgoing, PartitionOwner
-from .masking import mask_text
 from .positions import Partition, positions_after
 from .telemetry import Telemetry, header_dict, inject_trace
 from .topics import DEADLETTER, INTERNAL_TOPICS
@@ -331,40 +331,14 @@ class EventProcessor:
     async def _dead_letter(self, record: Received, reason: str, now: datetime) -> None:
         from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError
 
-        # The original bytes stay intact for replay; everything else the sender controls is capped
-        # (a reason may quote a 1 MB field name, a content-type header may be 1 MB), so a letter is
-        # at most its original key and value plus a few kilobytes.
-        reason = mask_text(reason)
-        if len(reason) > 2000:
-            reason = f"{reason[:2000]}... ({len(reason) - 2000} more characters)"
-        content_type = record.content_type
-        if len(content_type) > 200:
-            content_type = f"{content_type[:200]}..."
-        letter = envelope_pb2.DeadLetter(
-            source_topic=record.topic, source_partition=record.partition, source_offset=record.offset,
-            original_value=record.value or b"", original_key=record.key or b"", reason=reason,
-            rejected_by=self._settings.service, content_type=content_type,
-        )
-        letter.rejected_at.CopyFrom(to_timestamp(now))
-        log.warning("dead-lettered %s[%d]@%d: %s", record.topic, record.partition, record.offset, reason[:500],
-                    extra={"fields": {"topic": record.topic, "offset": record.offset, "reason": reason[:500]}})
-        key = record.key if record.key is None or len(record.key) <= 1024 else record.key[:1024]
-        headers = [("content-type", b"application/x-protobuf"),
-                   ("reason", reason.encode("utf-8")[:1000].decode("utf-8", "ignore").encode("utf-8"))]
+        letter = DeadLetterFor(record, reason, self._settings.service, now)
         try:
-            await self._producer.send_and_wait(DEADLETTER, letter.SerializeToString(), key=key, headers=headers)
+            await self._producer.send_and_wait(DEADLETTER, letter.value(), key=letter.key, headers=letter.headers)
         except (MessageSizeTooLargeError, RecordListTooLargeError) as error:
             # Larger than this producer or the dead-letter topic accepts: a crash here would stop
-            # the partition for good, so the letter goes without the bytes, which stay in the
-            # source partition at the offset it names.
-            size = len(record.value or b"") + len(record.key or b"")
-            letter.original_value, letter.original_key = b"", b""
-            letter.reason = (f"{reason}; original key and value ({size} bytes) too large for the dead-letter "
-                             f"topic ({type(error).__name__}): replay from {record.topic}[{record.partition}]"
-                             f"@{record.offset}")
-            log.error("dead letter for %s[%d]@%d sent without its %d original bytes: %s", record.topic,
-                      record.partition, record.offset, size, error)
-            await self._producer.send_and_wait(DEADLETTER, letter.SerializeToString(), key=key, headers=headers)
+            # the partition for good, so the letter goes without the bytes (see DeadLetterFor).
+            await self._producer.send_and_wait(DEADLETTER, letter.without_original(error), key=letter.key,
+                                               headers=letter.headers)
         self._dead.add(1, {"topic": record.topic})
 
 
