@@ -10,7 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ("intake", "dispatch", "escalation", "verification")
 ADAPTER_LIBRARIES = {"faust", "aiokafka", "kafka", "grpc", "grpc_health", "grpc_reflection", "mongoengine",
-                     "pymongo", "google", "complaints", "opentelemetry"}
+                     "pymongo", "google", "complaints", "opentelemetry", "pydantic",
+                     "pydantic_core", "pydantic_settings"}
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -8,6 +8,7 @@ import pytest
 from complaint_platform.config import ConfigError, load_settings
 from complaint_platform.masking import mask_fields, mask_name, mask_phone, mask_text
 from complaint_platform.policy import Node, PolicyError, load_policy_file
+from complaint_platform.policy_models import validated
 
 
 def test_phone_numbers_are_masked_in_free_text_and_fields():
@@ -19,17 +20,21 @@ def test_phone_numbers_are_masked_in_free_text_and_fields():
     assert mask_name("") == ""
 
 
-def test_policy_reader_names_the_field():
-    root = Node({"intake": {"merge_window": "72h", "proxy": {"threshold": "many"}}})
-    assert root.child("intake").child("merge_window").duration() == timedelta(hours=72)
-    with pytest.raises(PolicyError, match=r"policy.intake.proxy.threshold: expected a whole number"):
-        root.child("intake").child("proxy").child("threshold").integer()
-    with pytest.raises(PolicyError, match=r"policy.intake.missing: is required"):
-        root.child("intake").child("missing").string()
-    with pytest.raises(PolicyError, match=r"policy.intake.merge_windw: unknown field"):
-        Node({"merge_windw": 1}, "policy.intake").reject_unknown("merge_window")
-    with pytest.raises(PolicyError, match="expected a duration"):
-        Node("3 days", "policy.x").duration()
+SHIPPED_POLICY = Path(__file__).resolve().parents[3] / "config" / "policy.yaml"
+
+
+def test_policy_models_name_the_field():
+    root = load_policy_file(SHIPPED_POLICY)
+    root.value["intake"]["proxy"]["threshold"] = "many"
+    with pytest.raises(PolicyError, match=r"^policy.intake.proxy.threshold: expected a whole number, got 'many'$"):
+        validated(root.child("intake"), "intake")
+    del root.value["dispatch"]["consult"]
+    with pytest.raises(PolicyError, match=r"^policy.dispatch.consult.department: is required$"):
+        validated(root.child("dispatch"), "dispatch")
+    with pytest.raises(PolicyError, match=r"^policy.intake.merge_windw: unknown field \(allowed: categories, "):
+        validated(Node({**root.value["intake"], "proxy": {}, "merge_windw": 1}, "policy.intake"), "intake")
+    with pytest.raises(PolicyError, match=r"^policy.intake.merge_window: expected a duration"):
+        validated(Node({**root.value["intake"], "merge_window": "3 days"}, "policy.intake"), "intake")
 
 
 def test_policy_file_errors_are_clear(tmp_path: Path):
