@@ -52,7 +52,7 @@ def memory_per_100k(before: dict[str, dict], after: dict[str, dict], held: dict[
 
 def database_operations(stack: EmbeddedStack) -> dict[str, Counter]:
     """The services' database counters, summed over the four services."""
-    totals = {"commands": Counter(), "documents": Counter()}
+    totals = {"commands": Counter(), "documents": Counter(), "collections": Counter()}
     for name in SERVICES:
         for family in _metrics(stack, name):
             kind = OPERATION_METRICS.get(family.name)
@@ -61,6 +61,8 @@ def database_operations(stack: EmbeddedStack) -> dict[str, Counter]:
             for sample in family.samples:
                 if sample.name.endswith("_total"):
                     totals[kind][sample.labels.get("command", "?")] += int(sample.value)
+                    if "collection" in sample.labels:
+                        totals["collections"][f"{name}.{sample.labels['collection']}"] += int(sample.value)
     return totals
 
 
@@ -68,6 +70,7 @@ def per_complaint(before: dict[str, Counter], after: dict[str, Counter], complai
     """Commands and documents per complaint; ``transactions`` are the commits."""
     commands = after["commands"] - before["commands"]
     documents = after["documents"] - before["documents"]
+    collections = after["collections"] - before["collections"]
     share = max(complaints, 1)
     return {
         "transactions": round(commands["commitTransaction"] / share, 2),
@@ -78,6 +81,8 @@ def per_complaint(before: dict[str, Counter], after: dict[str, Counter], complai
         "documents_deleted": round(documents["delete"] / share, 2),
         "documents_written": round((documents["insert"] + documents["update"] + documents["delete"]) / share, 2),
         "commands": {name: round(count / share, 2) for name, count in sorted(commands.items())},
+        "documents_written_by_collection": {name: round(count / share, 2)
+                                            for name, count in collections.most_common()},
     }
 
 

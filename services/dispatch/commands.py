@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from complaint_platform.envelope import event_id_for, wrap
+from complaint_platform.commands import CommandPipeline, Decision
+from complaint_platform.envelope import event_id_for
 from complaint_platform.grpc_errors import BadRequest, NotFound
-from complaint_platform.mongo import UnitOfWork, stage
-from complaint_platform.streaming import outgoing
 from complaint_platform.topics import CASES_DISPATCH
 
 from .domain import inputs
@@ -25,10 +24,12 @@ class DispatchCommands:
     def __init__(self, database: Any, policy: DispatchPolicy, gateway, store: CaseStore | None = None,
                  forget=None) -> None:
         self._store = store if store is not None else CaseStore(database)
-        self._forget = forget or self._store.forget
-        self._database = database
+        forget = forget or self._store.forget
+        self._pipeline = CommandPipeline(
+            database, gateway, CASES_DISPATCH, "dispatch",
+            # stored: the held case is the stored one; failed: it may have gone ahead of it
+            settled=lambda case_ids, ok: self._store.committed() if ok else forget())
         self._policy = policy
-        self._gateway = gateway
 
     # Command ids come from the request's content, so a client's retry is applied once.
     def reassign(self, case_id: str, new_owner: str, reason: str, by: str = "") -> str:
@@ -49,28 +50,15 @@ class DispatchCommands:
                          lambda case, now: (case.record_customer_reply(command, now), lambda: case.status))
 
     def _run(self, case_id: str, command_id: str, action) -> Any:
-        def command(now: datetime):
+        def decide(now: datetime) -> Decision:
             case = self._store.load([case_id]).get(case_id)
             if case is None:
                 raise NotFound(f"no case {case_id}")
             try:
                 events, result = action(case, now)
             except DispatchError as refusal:
-                self._forget()  # a refusal may come after the rules changed the held case
                 raise BadRequest(str(refusal)) from None
-            produced = [outgoing(CASES_DISPATCH, wrap(message, event_id=event_id_for(command_id, tag),
-                                                      case_id=case_id, producer="dispatch", occurred_at=now,
-                                                      causation_id=command_id))
-                        for message, tag in to_messages(case, events)]
-            unit = UnitOfWork(self._database)
-            try:
-                self._store.save(unit, case)
-                stage(unit, produced, now)
-                unit.commit()
-            except BaseException:
-                self._forget()  # the held case went ahead of the stored one
-                raise
-            self._store.committed()
-            return result(), produced
+            return Decision(result(), {case_id: to_messages(case, events)},
+                            write=lambda unit, produced: self._store.save(unit, case))
 
-        return self._gateway.run(command)
+        return self._pipeline.run(command_id, [case_id], decide)

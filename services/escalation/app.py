@@ -7,6 +7,7 @@ from complaint_platform.runner import ServiceContext, ServiceParts, run_service
 
 from . import store
 from .clocks import DeadlineFiring
+from .commands import EscalationCommands
 from .domain.policy import load as load_policy
 from .handler import EscalationHandler
 from .servicer import EscalationServicer
@@ -20,7 +21,8 @@ def build(context: ServiceContext) -> ServiceParts:
     firing = DeadlineFiring(context.database, policy, context.telemetry.meter)
     handler = EscalationHandler(context.database, policy, on_stored=firing.track)
     firing.release = handler.release
-    servicer = EscalationServicer(context.database, policy, context.commands, context.clock, handler.release)
+    commands = EscalationCommands(context.database, context.commands, handler.release)
+    servicer = EscalationServicer(context.database, policy, commands, context.clock)
     _supervision_metrics(context)
     return ServiceParts(
         handler=handler,

@@ -66,6 +66,7 @@ class EscalationHandler(InboxHandler):
         """These cases were changed outside a batch (a firing, a command): read them again."""
         for case_id in case_ids:
             self._held.pop(case_id, None)
+            self.applied.drop(case_id)
 
     def _hold(self, case_ids: list[str], registering: set[str]) -> None:
         """Cases (and their clocks) this replica does not hold yet, read in one query each; for a
@@ -301,7 +302,8 @@ class EscalationHandler(InboxHandler):
                 store.save_deadline(unit, deadline, None)
             elif deadline_id in self.changed_deadlines:
                 store.save_deadline(unit, deadline, version)
-        store.record_timeline(unit, self.seen)
+        store.record_timeline(unit, [(envelope.case_id, envelope.SerializeToString())
+                                     for envelope in self.seen])
         store.park(unit, [envelope for envelope in self.to_park if envelope.event_id not in self.unparked])
         store.unpark(unit, [event_id for event_id in self.unparked
                             if event_id not in {envelope.event_id for envelope in self.to_park}])

@@ -6,15 +6,13 @@ import json
 from datetime import datetime
 from typing import Any
 
-from complaints.v1 import case_events_pb2, common_pb2, escalation_service_pb2 as pb, escalation_service_pb2_grpc
-from complaint_platform.envelope import event_id_for, from_timestamp, to_timestamp, wrap
-from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
-from complaint_platform.mongo import UnitOfWork, stage
+from complaints.v1 import common_pb2, escalation_service_pb2 as pb, escalation_service_pb2_grpc
+from complaint_platform.envelope import from_timestamp, to_timestamp
+from complaint_platform.grpc_errors import NotFound, require_id, rpc
 from complaint_platform.paging import decode_token, encode_token, page_size
-from complaint_platform.streaming import outgoing
-from complaint_platform.topics import CASES_SUPERVISION
 
 from . import store, wire
+from .commands import EscalationCommands
 from .domain import kpi
 from .domain.policy import EscalationPolicy
 from .domain.supervision import SupervisedCase
@@ -51,12 +49,11 @@ def bulletin_report(database: Any, policy: EscalationPolicy, period: str, at: da
 
 
 class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
-    def __init__(self, database: Any, policy: EscalationPolicy, gateway, clock, release=None) -> None:
+    def __init__(self, database: Any, policy: EscalationPolicy, commands: EscalationCommands, clock) -> None:
         self._database = database
         self._policy = policy
-        self._gateway = gateway
+        self._commands = commands
         self._clock = clock
-        self._release = release or (lambda case_ids: None)  # the handler reads a changed case again
 
     def _case(self, case_id: str) -> SupervisedCase:
         found = store.load_cases(self._database, [require_id(case_id, "case_id")])
@@ -107,40 +104,18 @@ class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
 
     @rpc
     def MarkForSupervision(self, request, context):
-        if not request.reason.strip():
-            raise BadRequest("reason is required")
-        supervisor = require_id(request.supervisor, "supervisor")
-        case = self._command(request.case_id, lambda case, now: [
-            (case_events_pb2.SupervisionOpened(case_id=case.case_id, supervisor=e.supervisor, reason=e.reason),
-             "supervision") for e in case.supervise(supervisor, request.reason, now)])
+        case = self._commands.mark_for_supervision(request.case_id, request.supervisor, request.reason)
         return pb.MarkForSupervisionResponse(entry=entry_view(case))
 
     @rpc
     def Urge(self, request, context):
-        by = require_id(request.by, "by")
-
-        def urge(case, now):
-            if not case.supervisor:
-                raise BadRequest(f"case {case.case_id} is not on the supervision list")
-            case.urge(by, request.note, now)
-            return []
-
-        return pb.UrgeResponse(entry=entry_view(self._command(request.case_id, urge)))
+        return pb.UrgeResponse(entry=entry_view(self._commands.urge(request.case_id, request.by, request.note)))
 
     @rpc
     def RecordShiftLeaderFinding(self, request, context):
-        agent = require_id(request.agent_id, "agent_id")
-        month = store.month_of(self._clock.now())
-
-        def finding(case, now):
-            case.yellow_cards.append({"agent_id": agent, "finding": request.finding, "yellow_card": request.yellow_card,
-                                      "by": request.shift_leader, "at": now})
-            return []
-
-        self._command(request.case_id, finding,
-                      extra=lambda unit: request.yellow_card and unit.update(
-                          store.YELLOW_CARDS, {"_id": f"{agent}:{month}"},
-                          {"$inc": {"count": 1}, "$set": {"agent_id": agent, "month": month}}, upsert=True))
+        agent, month = request.agent_id, store.month_of(self._clock.now())
+        self._commands.record_finding(request.case_id, agent, request.finding, request.yellow_card,
+                                      request.shift_leader, month)
         doc = self._database[store.YELLOW_CARDS].find_one({"_id": f"{agent}:{month}"}) or {}
         return pb.RecordShiftLeaderFindingResponse(yellow_cards_this_month=doc.get("count", 0))
 
@@ -160,27 +135,3 @@ class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
             status=common_pb2.CaseStatus.Value(f"CASE_STATUS_{status_of(entries)}"),
             entries=[pb.TimelineEntry(event_id=e.event_id, event_type=e.event_type, producer=e.producer,
                                       occurred_at=to_timestamp(e.occurred_at), json=e.body["json"]) for e in entries])
-
-    def _command(self, case_id: str, action, extra=None) -> SupervisedCase:
-        case_id = require_id(case_id, "case_id")
-
-        def command(now: datetime):
-            case = self._case(case_id)
-            messages = action(case, now)
-            envelopes = [wrap(message, event_id=event_id_for("command", case_id, tag, now.isoformat()),
-                              case_id=case_id, producer="escalation", occurred_at=now)
-                         for message, tag in messages]
-            produced = [outgoing(CASES_SUPERVISION, envelope) for envelope in envelopes]
-            unit = UnitOfWork(self._database)
-            store.save_case(unit, case)
-            store.record_timeline(unit, envelopes)
-            if extra is not None:
-                extra(unit)
-            stage(unit, produced, now)
-            try:
-                unit.commit()
-            finally:
-                self._release([case_id])
-            return case, produced
-
-        return self._gateway.run(command)

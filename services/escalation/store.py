@@ -165,6 +165,16 @@ def save_case(unit: UnitOfWork, case: SupervisedCase, new: bool = False, applied
     return row
 
 
+def save_commanded(unit: UnitOfWork, case: SupervisedCase, applied: list[str]) -> None:
+    """A supervisor's command: the state with the command's id among those applied (a retry is
+    answered, not applied again); the version moves on, so a replica holding the case reads it
+    again. The row is written whole (a command is rare; reading it first would cost as much)."""
+    unit.update(CASE_STATES, {"_id": case.case_id},
+                {"$set": {"state": case.to_dict(), AppliedEvents.FIELD: applied}, "$inc": {"version": 1}},
+                upsert=True)
+    unit.upsert(CASES, case_document(case))
+
+
 def save_deadline(unit: UnitOfWork, deadline: Deadline, version: int | None) -> None:
     """New clocks are inserted; known ones are compare-and-set on the version they were read at."""
     fields = deadline.to_dict()
@@ -175,14 +185,14 @@ def save_deadline(unit: UnitOfWork, deadline: Deadline, version: int | None) -> 
                                  {"$set": {**fields, "version": version + 1}})
 
 
-def record_timeline(unit: UnitOfWork, envelopes: list[envelope_pb2.Envelope]) -> None:
-    """The events as they travelled (protobuf bytes), one document per case and batch (an insert
-    per event was the largest single cost of a batch); rendered as JSON when someone reads them.
-    The id is the server's: a batch handled again after the database lost it writes again."""
+def record_timeline(unit: UnitOfWork, entries: list[tuple[str, bytes]]) -> None:
+    """The events as they travelled (case id, protobuf bytes), one document per case and batch (an
+    insert per event was the largest single cost of a batch); rendered as JSON when someone reads
+    them. The id is the server's: a batch handled again after the database lost it writes again."""
     by_case: dict[str, list[bytes]] = {}
-    for envelope in envelopes:
-        if envelope.case_id:
-            by_case.setdefault(envelope.case_id, []).append(envelope.SerializeToString())
+    for case_id, value in entries:
+        if case_id:
+            by_case.setdefault(case_id, []).append(value)
     for case_id, entries in sorted(by_case.items()):
         unit.insert(TIMELINE, {"case_id": case_id, "entries": entries})
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from complaint_platform.envelope import event_id_for, wrap
+from complaint_platform.commands import CommandPipeline, Decision
+from complaint_platform.envelope import event_id_for
 from complaint_platform.grpc_errors import BadRequest, NotFound
 from complaint_platform.inbox import AppliedEvents
-from complaint_platform.mongo import UnitOfWork, stage
-from complaint_platform.streaming import outgoing
 from complaint_platform.topics import CASES_INTAKE
 
 from .domain.case import CaseFile
@@ -25,14 +24,18 @@ class IntakeCommands:
     def __init__(self, database: Any, policy: IntakePolicy, gateway) -> None:
         self._database = database
         self._policy = policy
-        self._gateway = gateway
-        self.release = lambda case_ids: None  # the handler reads the cases a command changed again
+        # the handler reads the cases a command changed again (set by the app to its release)
+        self.release = lambda case_ids: None
+        self._pipeline = CommandPipeline(database, gateway, CASES_INTAKE, "intake",
+                                         settled=lambda case_ids, ok: self.release(case_ids))
 
     def split(self, case_id: str, submission_key: str, operator: str, reason: str) -> str:
         """The id of the case the submission now belongs to."""
-        return self._gateway.run(lambda now: self._split(case_id, submission_key, operator, reason, now))
+        command_id = event_id_for("split", case_id, submission_key)
+        return self._pipeline.run(command_id, [case_id],
+                                  lambda now: self._split(command_id, case_id, submission_key, operator, reason, now))
 
-    def _split(self, case_id: str, key: str, operator: str, reason: str, now: datetime):
+    def _split(self, command_id: str, case_id: str, key: str, operator: str, reason: str, now: datetime) -> Decision:
         found = self._database["cases"].find_one({"_id": case_id})
         stored = self._database["submissions"].find_one({"_id": key})
         if found is None:
@@ -44,29 +47,25 @@ class IntakeCommands:
                             customer_id=case.customer_key, tier=case.tier, region=case.region,
                             summary=stored.get("summary", ""), received_at=stored["received_at"],
                             first_contact=stored.get("first_contact", ""))
-        command_id = event_id_for("split", case_id, key)
         try:
             result = split(case, normalise(raw, self._policy, now), operator=operator, reason=reason,
                            command_id=command_id, policy=self._policy, now=now)
         except IntakeError as refusal:
             raise BadRequest(str(refusal)) from None
         if result.new_case is None:  # the same split again
-            return self._database["submissions"].find_one({"_id": key})["case_id"], []
-        produced = [outgoing(CASES_INTAKE, wrap(to_message(event, None), event_id=event_id_for(command_id, event.event_id),
-                                                case_id=event.case_id, producer="intake", occurred_at=now,
-                                                causation_id=command_id))
-                    for event in result.events]
+            return Decision(self._database["submissions"].find_one({"_id": key})["case_id"])
+        new_case = result.new_case
+        events: dict[str, list] = {}
+        for event in result.events:
+            events.setdefault(event.case_id, []).append((to_message(event, None), event.event_id))
         stored_view = self._database["case_views"].find_one({"_id": case_id}) or found
         view = {name: stored_view.get(name) for name in VIEW_FIELDS}
-        unit = UnitOfWork(self._database)
-        unit.upsert("cases", case_document(case))
-        unit.upsert("case_views", view_document(case, view, stored_view.get(AppliedEvents.FIELD) or []))
-        unit.upsert("cases", case_document(result.new_case))
-        unit.upsert("case_views", view_document(result.new_case, {"owner": view.get("owner"), "updated_at": now}, []))
-        unit.update("submissions", {"_id": key}, {"$set": {"case_id": result.new_case.case_id}})
-        stage(unit, produced, now)
-        try:
-            unit.commit()
-        finally:
-            self.release([case_id, result.new_case.case_id])
-        return result.new_case.case_id, produced
+
+        def write(unit, produced) -> None:
+            unit.upsert("cases", case_document(case))
+            unit.upsert("case_views", view_document(case, view, stored_view.get(AppliedEvents.FIELD) or []))
+            unit.upsert("cases", case_document(new_case))
+            unit.upsert("case_views", view_document(new_case, {"owner": view.get("owner"), "updated_at": now}, []))
+            unit.update("submissions", {"_id": key}, {"$set": {"case_id": new_case.case_id}})
+
+        return Decision(new_case.case_id, events, write, touched=[new_case.case_id])

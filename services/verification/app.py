@@ -6,7 +6,7 @@ from complaints.v1 import verification_service_pb2, verification_service_pb2_grp
 from complaint_platform.runner import ServiceContext, ServiceParts, run_service
 
 from . import store
-from .closing import WindowClosing
+from .commands import WindowClosing
 from .domain.policy import load as load_policy
 from .handler import VerificationHandler
 from .servicer import VerificationServicer

@@ -60,6 +60,10 @@ class AppliedEvents:
         self._ids.clear()
         self.touched.clear()
 
+    def drop(self, aggregate_id: str) -> None:
+        """Changed outside a batch (a command added its id): learnt again from its document."""
+        self._ids.pop(aggregate_id, None)
+
     def remember(self, aggregate_id: str, document: dict | None) -> None:
         """What a loaded document says it applied (an aggregate known already keeps what it has:
         its events of this batch are not stored yet)."""

@@ -39,14 +39,15 @@ class OperationCounts(monitoring.CommandListener):
 
     def __init__(self) -> None:
         self.commands: Counter[str] = Counter()
-        self.documents: Counter[str] = Counter()
+        # by (command, collection): which collections a complaint's writes go to
+        self.documents: Counter[tuple[str, str]] = Counter()
 
     def started(self, event) -> None:
         name = event.command_name
         self.commands[name] += 1
         field = self._DOCUMENTS.get(name)
         if field is not None:
-            self.documents[name] += len(event.command.get(field) or ())
+            self.documents[(name, str(event.command.get(name, "?")))] += len(event.command.get(field) or ())
 
     def succeeded(self, event) -> None:
         pass

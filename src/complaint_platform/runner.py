@@ -88,9 +88,10 @@ def _count_database_operations(telemetry: Telemetry) -> None:
         callbacks=[lambda options: [Observation(count, {"command": name})
                                     for name, count in sorted(OPERATIONS.commands.items())]])
     telemetry.meter.create_observable_counter(
-        "complaints_db_documents", description="documents written, by command (insert, update, delete)",
-        callbacks=[lambda options: [Observation(count, {"command": name})
-                                    for name, count in sorted(OPERATIONS.documents.items())]])
+        "complaints_db_documents", description="documents written, by command (insert, update, delete) "
+        "and collection",
+        callbacks=[lambda options: [Observation(count, {"command": name, "collection": collection})
+                                    for (name, collection), count in sorted(OPERATIONS.documents.items())]])
 
 
 def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> None:

@@ -248,10 +248,20 @@ def test_thirty_minute_rule_met_by_an_explanation_and_breached_without_one(stack
 
     supervision = escalation_service_pb2_grpc.EscalationServiceStub(
         grpc.insecure_channel(f"127.0.0.1:{stack.ports.grpc['escalation']}"))
-    finding = supervision.RecordShiftLeaderFinding(escalation_service_pb2.RecordShiftLeaderFindingRequest(
+    request = escalation_service_pb2.RecordShiftLeaderFindingRequest(
         case_id=silent_case, agent_id="agent-1002", finding="未在30分钟内解释", yellow_card=True,
-        shift_leader="shift-leader-3"), timeout=10)
-    assert finding.yellow_cards_this_month == 1
+        shift_leader="shift-leader-3")
+    assert supervision.RecordShiftLeaderFinding(request, timeout=10).yellow_cards_this_month == 1
+    # a client retrying after a timeout sends the same command: the yellow card counts once
+    assert supervision.RecordShiftLeaderFinding(request, timeout=10).yellow_cards_this_month == 1
+
+    supervision.MarkForSupervision(escalation_service_pb2.MarkForSupervisionRequest(
+        case_id=silent_case, supervisor="supervisor-7", reason="解释超时"), timeout=10)
+    urge = escalation_service_pb2.UrgeRequest(case_id=silent_case, by="supervisor-7", note="今天内答复客户")
+    supervision.Urge(urge, timeout=10)
+    assert len(supervision.Urge(urge, timeout=10).entry.urgings) == 1  # the retry is answered, not applied
+    urged_again = escalation_service_pb2.UrgeRequest(case_id=silent_case, by="supervisor-7", note="再次催办")
+    assert len(supervision.Urge(urged_again, timeout=10).entry.urgings) == 2
 
 
 def capa(publisher, case_id, kind, **fields):
