@@ -180,9 +180,10 @@ class EmbeddedStack:
         wait_for_port(self.ports.kafka, 30, self.processes["tansu"], "Tansu")
 
     def create_topics(self, partitions: int = 6) -> list[str]:
+        from complaint_platform.config import KafkaSettings
         from complaint_platform.kafka_admin import ensure_topics
 
-        return ensure_topics(self.kafka_bootstrap, partitions=partitions)
+        return ensure_topics(KafkaSettings(self.kafka_bootstrap, create_topics=True), partitions=partitions)
 
     # services ------------------------------------------------------------------
     def service_env(self, name: str) -> dict[str, str]:
@@ -194,6 +195,7 @@ class EmbeddedStack:
             "GRPC_PORT": str(self.ports.grpc[name]),
             "METRICS_PORT": str(self.ports.metrics[name]),
             "KAFKA_SESSION_TIMEOUT_S": str(self.session_timeout_s),
+            "KAFKA_CREATE_TOPICS": "true",  # the embedded broker has no topic operator
             "PYTHONUNBUFFERED": "1",
         })
         env.update(self.extra_env)

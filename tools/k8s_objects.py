@@ -97,11 +97,24 @@ def container_problems(container: dict[str, Any], pod: dict[str, Any], empty_dir
     env = {var["name"]: var.get("value") for var in container.get("env", ())}
     if grpc_port is None or env.get("GRPC_PORT") != str(grpc_port):
         yield f"container {name}: GRPC_PORT {env.get('GRPC_PORT')!r} does not match the port named grpc ({grpc_port})"
+    yield from probe_problems(container, env, grpc_port)
+    yield from policy_mount_problems(container, pod, env)
+
+
+def probe_problems(container: dict[str, Any], env: dict[str, str | None], grpc_port: int | None) -> Iterator[str]:
+    """gRPC probes on the gRPC port; with TLS there (kubelet's probes speak plaintext only), on the
+    plaintext health port named grpc-health that GRPC_HEALTH_PORT opens."""
+    name, probed, what = container["name"], grpc_port, "the port named grpc"
+    if env.get("GRPC_TLS_CERT_FILE"):
+        probed = next((p["containerPort"] for p in container.get("ports", ()) if p.get("name") == "grpc-health"), None)
+        what = "the port named grpc-health (gRPC has TLS)"
+        if probed is None or env.get("GRPC_HEALTH_PORT") != str(probed):
+            yield (f"container {name}: gRPC has TLS but GRPC_HEALTH_PORT {env.get('GRPC_HEALTH_PORT')!r} does not "
+                   f"match a port named grpc-health ({probed})")
     for probe in ("readinessProbe", "livenessProbe"):
         port = container.get(probe, {}).get("grpc", {}).get("port")
-        if port != grpc_port:
-            yield f"container {name}: {probe} is not a gRPC probe on port {grpc_port}"
-    yield from policy_mount_problems(container, pod, env)
+        if port != probed:
+            yield f"container {name}: {probe} is not a gRPC probe on {what} ({probed})"
 
 
 def policy_mount_problems(container: dict[str, Any], pod: dict[str, Any], env: dict[str, str | None]) -> Iterator[str]:

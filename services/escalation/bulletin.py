@@ -19,6 +19,7 @@ from typing import Any
 
 import grpc
 
+from complaint_platform.grpc_channel import ChannelSecurity, add_tls_arguments, open_channel, security_from
 from complaints.v1 import escalation_service_pb2 as pb, escalation_service_pb2_grpc
 
 from .domain import kpi
@@ -30,9 +31,9 @@ FORMATS = ("json", "md", "html")
 OK, FAILED = 0, 2
 
 
-def connect(target: str) -> tuple[Any, grpc.Channel]:
+def connect(target: str, security: ChannelSecurity = ChannelSecurity()) -> tuple[Any, grpc.Channel]:
     """The one place a real stub is built; tests pass their own stub to main() instead."""
-    channel = grpc.insecure_channel(target)
+    channel = open_channel(target, security)
     return escalation_service_pb2_grpc.EscalationServiceStub(channel), channel
 
 
@@ -70,6 +71,7 @@ def parser() -> argparse.ArgumentParser:
                           "(default: $ESCALATION_GRPC_TOKEN; prefer the variable, a flag shows in ps)")
     top.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                      help="give up after this many seconds (default: %(default)s)")
+    add_tls_arguments(top)
     return top
 
 
@@ -90,11 +92,15 @@ def render(report_json: str, form: str) -> str:
 
 
 def main(argv: list[str] | None = None, stub: Any = None) -> int:
-    args = parser().parse_args(argv)
+    top = parser()
+    args = top.parse_args(argv)
     metadata = [("authorization", f"Bearer {args.token}")] if args.token else None
     channel = None
     if stub is None:
-        stub, channel = connect(args.target)
+        try:
+            stub, channel = connect(args.target, security_from(args))
+        except ValueError as error:  # a TLS file that cannot be read
+            top.error(str(error))
     try:
         response = stub.GetBulletin(request_for(args), metadata=metadata, timeout=args.timeout)
     except grpc.RpcError as error:

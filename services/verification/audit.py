@@ -17,6 +17,7 @@ from typing import Any
 
 import grpc
 
+from complaint_platform.grpc_channel import ChannelSecurity, add_tls_arguments, open_channel, security_from
 from complaints.v1 import verification_service_pb2 as pb, verification_service_pb2_grpc
 
 from .cli_output import CSV_COLUMNS, WRITERS, Progress
@@ -27,9 +28,9 @@ RESULTS = {"pending": pb.VERIFICATION_RESULT_PENDING, "closed": pb.VERIFICATION_
 OK, BROKEN, FAILED, INTERRUPTED = 0, 1, 2, 130
 
 
-def connect(target: str) -> tuple[Any, grpc.Channel]:
+def connect(target: str, security: ChannelSecurity = ChannelSecurity()) -> tuple[Any, grpc.Channel]:
     """The one place a real stub is built; tests pass their own stub to main() instead."""
-    channel = grpc.insecure_channel(target)
+    channel = open_channel(target, security)
     return verification_service_pb2_grpc.VerificationServiceStub(channel), channel
 
 
@@ -63,6 +64,7 @@ def parser() -> argparse.ArgumentParser:
                              "(default: $VERIFICATION_GRPC_TOKEN; prefer the variable, a flag shows in ps)")
     common.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                         help="give up after this many seconds (default: no limit)")
+    add_tls_arguments(common)
 
     top = argparse.ArgumentParser(
         prog="python -m services.verification.audit",
@@ -118,7 +120,10 @@ def main(argv: list[str] | None = None, stub: Any = None) -> int:
                                "timeout": args.timeout}
     channel = None
     if stub is None:
-        stub, channel = connect(args.target)
+        try:
+            stub, channel = connect(args.target, security_from(args))
+        except ValueError as error:  # a TLS file that cannot be read
+            args.usage.error(str(error))
     try:
         if args.command == "export":
             return export(stub, args, options)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 SERVICES = ("intake", "dispatch", "escalation", "verification")
 DEFAULT_GRPC_PORT = {"intake": 50051, "dispatch": 50052, "escalation": 50053, "verification": 50054}
 DEFAULT_METRICS_PORT = {"intake": 9461, "dispatch": 9462, "escalation": 9463, "verification": 9464}
@@ -29,8 +30,18 @@ class KafkaSettings:
     sasl_mechanism: str = ""
     sasl_username: str = ""
     sasl_password: str = field(default="", repr=False)
+    # TLS (SSL, SASL_SSL): the CA that signed the brokers' certificates (empty: the system's),
+    # and a client certificate and key for brokers that authenticate clients by certificate
+    ssl_ca_file: str = ""
+    ssl_cert_file: str = ""
+    ssl_key_file: str = ""
+    ssl_key_password: str = field(default="", repr=False)
+    # Create missing topics at start (the embedded stack); elsewhere the topics are declared
+    # (Strimzi KafkaTopic) and a service waits up to topics_wait_s for them.
+    create_topics: bool = False
+    topics_wait_s: float = 300.0
     # Tansu holds a fetch for the whole wait even when data arrives, so a short
-    # wait is the main latency lever per hop (see DESIGN.md section 8).
+    # wait is the main latency lever per hop (docs/design.md, "Measured facts").
     fetch_max_wait_ms: int = 20
     session_timeout_s: float = 10.0
     batch_size: int = 200
@@ -58,6 +69,7 @@ class Settings:
     grpc_tls_cert_file: str = ""
     grpc_tls_key_file: str = ""
     grpc_tls_client_ca_file: str = ""   # set: clients must present a certificate (mutual TLS)
+    grpc_health_port: int = 0           # set: health alone, plaintext, for kubelet's gRPC probes (0: off)
 
 
 def load_settings(service: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -69,9 +81,16 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         bootstrap_servers=_text(env, "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
         security_protocol=_choice(env, "KAFKA_SECURITY_PROTOCOL", "PLAINTEXT",
                                   ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")),
-        sasl_mechanism=env.get("KAFKA_SASL_MECHANISM", ""),
+        sasl_mechanism=_choice(env, "KAFKA_SASL_MECHANISM", "", SASL_MECHANISMS) if env.get("KAFKA_SASL_MECHANISM")
+        else "",
         sasl_username=env.get("KAFKA_SASL_USERNAME", ""),
         sasl_password=env.get("KAFKA_SASL_PASSWORD", ""),
+        ssl_ca_file=env.get("KAFKA_SSL_CA_FILE", ""),
+        ssl_cert_file=env.get("KAFKA_SSL_CERT_FILE", ""),
+        ssl_key_file=env.get("KAFKA_SSL_KEY_FILE", ""),
+        ssl_key_password=env.get("KAFKA_SSL_KEY_PASSWORD", ""),
+        create_topics=_flag(env, "KAFKA_CREATE_TOPICS", False),
+        topics_wait_s=_float(env, "KAFKA_TOPICS_WAIT_S", 300.0, 0.0, 86_400.0),
         fetch_max_wait_ms=_int(env, "KAFKA_FETCH_MAX_WAIT_MS", 20, 1, 10_000),
         session_timeout_s=_float(env, "KAFKA_SESSION_TIMEOUT_S", 10.0, 1.0, 300.0),
         batch_size=_int(env, "CONSUMER_BATCH_SIZE", 200, 1, 10_000),
@@ -96,6 +115,7 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         grpc_tls_cert_file=env.get("GRPC_TLS_CERT_FILE", ""),
         grpc_tls_key_file=env.get("GRPC_TLS_KEY_FILE", ""),
         grpc_tls_client_ca_file=env.get("GRPC_TLS_CLIENT_CA_FILE", ""),
+        grpc_health_port=_int(env, "GRPC_HEALTH_PORT", 0, 0, 65535),
         metrics_exporter=_choice(env, "OTEL_METRICS_EXPORTER", "PROMETHEUS", ("PROMETHEUS", "NONE")).lower(),
     )
 
@@ -106,6 +126,16 @@ def _exporters(raw: str) -> tuple[str, ...]:
     if unknown:
         raise ConfigError(f"OTEL_TRACES_EXPORTER: unsupported exporter {unknown[0]!r} (otlp, console, none)")
     return tuple(name for name in names if name != "none")
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value not in ("true", "false", "1", "0", "yes", "no"):
+        raise ConfigError(f"{name} must be true or false, got {raw!r}")
+    return value in ("true", "1", "yes")
 
 
 def _text(env: Mapping[str, str], name: str, default: str) -> str:

@@ -126,8 +126,10 @@ class GrpcServer:
     def __init__(self, host: str, port: int, tracer: Tracer, service_names: list[str],
                  register: Callable[[grpc.Server], None],
                  interceptors: list[grpc.ServerInterceptor] | None = None,
-                 credentials: grpc.ServerCredentials | None = None) -> None:
+                 credentials: grpc.ServerCredentials | None = None, health_port: int = 0) -> None:
         check_port_free(host, port, "GRPC_PORT")
+        if health_port:
+            check_port_free(host, health_port, "GRPC_HEALTH_PORT")
         self.server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="grpc"),
             interceptors=[*(interceptors or []), _TracingInterceptor(tracer)],
@@ -143,9 +145,19 @@ class GrpcServer:
         address = f"{host}:{port}"
         self.port = (self.server.add_secure_port(address, credentials) if credentials is not None
                      else self.server.add_insecure_port(address))
+        # Kubelet's gRPC probes speak plaintext only: with TLS on the service port, the same health
+        # statuses are also served, alone, on a plaintext port for them (GRPC_HEALTH_PORT).
+        self.health_server = None
+        if health_port:
+            self.health_server = grpc.server(futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="health"),
+                                             options=[("grpc.so_reuseport", 0)])
+            health_pb2_grpc.add_HealthServicer_to_server(self.health, self.health_server)
+            self.health_port = self.health_server.add_insecure_port(f"{host}:{health_port}")
 
     def start(self) -> None:
         self.server.start()
+        if self.health_server is not None:
+            self.health_server.start()
         for name in ["", *self._service_names]:
             self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
 
@@ -153,3 +165,5 @@ class GrpcServer:
         for name in ["", *self._service_names]:
             self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
         self.server.stop(grace).wait(grace + 1)
+        if self.health_server is not None:
+            self.health_server.stop(0)

@@ -30,7 +30,7 @@ from .mongo import Outbox, connect, is_transient, release_abandoned_transactions
 from .policy import Node, PolicyError, load_policy_file
 from .streaming import EventProcessor
 from .telemetry import Telemetry, configure_logging
-from .topics import CONSUMED_TOPICS
+from .topics import CONSUMED_TOPICS, topics_of
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
     except PolicyError as error:
         print(f"{name}: policy error in {settings.policy_file}: {error}", file=sys.stderr)
         raise SystemExit(2) from None
-    ensure_topics(settings.kafka.bootstrap_servers)
+    ensure_topics(settings.kafka, topics_of(name))
     processor = EventProcessor(settings, telemetry, parts.handler, clock, is_transient)
     held = getattr(parts.handler, "held", None)
     if held is not None:
@@ -137,7 +137,8 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
         credentials = tls_credentials(settings.grpc_tls_cert_file, settings.grpc_tls_key_file,
                                       settings.grpc_tls_client_ca_file)
         server = GrpcServer(settings.grpc_host, settings.grpc_port, telemetry.tracer,
-                            parts.grpc_service_names, parts.register_grpc, interceptors, credentials)
+                            parts.grpc_service_names, parts.register_grpc, interceptors, credentials,
+                            settings.grpc_health_port)
     except (PortInUse, AccessConfigError, ValueError) as error:
         print(f"{name}: {error}", file=sys.stderr)
         raise SystemExit(2) from None

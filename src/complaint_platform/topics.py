@@ -48,3 +48,8 @@ OUTPUT_TOPIC = {
     "escalation": CASES_SUPERVISION,
     "verification": CASES_VERIFICATION,
 }
+
+
+def topics_of(service: str) -> tuple[str, ...]:
+    """The topics ``service`` reads or writes: what it waits for before it starts."""
+    return (*CONSUMED_TOPICS[service], OUTPUT_TOPIC[service], DEADLETTER)

@@ -137,3 +137,30 @@ def test_a_stale_policy_copy_fails(check, tmp_path, monkeypatch):
     assert report.failures and "differs from config/policy.yaml" in report.failures[0]
     check.check_policy_copy(check.Report(), sync=True)
     assert copy.read_text() == source.read_text()
+
+
+def test_prod_serves_grpc_over_tls_from_a_secret_and_probes_a_plaintext_health_port(check):
+    deployments = [doc for doc in check.render(check.find_kubectl(), ROOT / "deploy" / "k8s" / "overlays" / "prod")
+                   if doc["kind"] == "Deployment"]
+    assert len(deployments) == 4
+    for deployment in deployments:
+        pod = deployment["spec"]["template"]["spec"]
+        container = pod["containers"][0]
+        env = {variable["name"]: variable.get("value") for variable in container["env"]}
+        assert env["GRPC_TLS_CERT_FILE"] == "/var/run/complaints/grpc-tls/tls.crt"
+        assert env["GRPC_TLS_KEY_FILE"] == "/var/run/complaints/grpc-tls/tls.key"
+        assert env["KAFKA_SSL_CA_FILE"] == "/var/run/complaints/kafka-ca/ca.crt"
+        assert {"name": "grpc-tls", "secret": {"secretName": "complaints-grpc-tls", "items": [
+            {"key": "tls.crt", "path": "tls.crt"}, {"key": "tls.key", "path": "tls.key"}]}} in pod["volumes"]
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            assert container[probe]["grpc"]["port"] == int(env["GRPC_HEALTH_PORT"])
+
+
+def test_tls_on_grpc_with_probes_on_the_tls_port_fails(check, tmp_path):
+    variable = {"name": "GRPC_TLS_CERT_FILE", "value": "/var/run/tls/tls.crt"}
+    patch = json_patch("Deployment", "intake",
+                       {"op": "add", "path": "/spec/template/spec/containers/0/env/-", "value": variable})
+    result = run_check("--overlay", str(overlay(tmp_path, patches=[patch])))
+    assert result.returncode == 1
+    assert "Deployment/intake: container server: gRPC has TLS but GRPC_HEALTH_PORT None" in result.stdout
+    assert "readinessProbe is not a gRPC probe on the port named grpc-health" in result.stdout
