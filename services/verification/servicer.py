@@ -89,8 +89,9 @@ class VerificationServicer(verification_service_pb2_grpc.VerificationServiceServ
 
     def ExportRecords(self, request, context):
         cursor = self._database[store.RECORDS].find(filter_query(request.filter)).sort([("opened_at", 1), ("_id", 1)])
-        context.set_trailing_metadata((("record-count", str(self._database[store.RECORDS].count_documents(
-            filter_query(request.filter)))),))
+        count = (("record-count", str(self._database[store.RECORDS].count_documents(filter_query(request.filter)))),)
+        context.send_initial_metadata(count)  # first: a client's progress bar shows the total from the start
+        context.set_trailing_metadata(count)
         for doc in cursor:
             yield pb.ExportRecordsResponse(record=record_view(doc))
 

@@ -43,3 +43,14 @@ def test_no_service_imports_another(service):
 def test_the_platform_imports_no_service():
     for path in sorted((ROOT / "src" / "complaint_platform").rglob("*.py")):
         assert not {name for name in imported_modules(path) if name.startswith("services")}, path
+
+
+# The complaints command line talks to the services over gRPC; from their packages it reuses only the
+# client-side writers and renderers of the tools it replaces, and the directory loader (intake's own table).
+CLI_MAY_USE = {"services.escalation.bulletin", "services.verification.cli_output", "services.intake.directory"}
+
+
+def test_the_command_line_reaches_services_only_through_their_contracts():
+    for path in sorted((ROOT / "complaints_cli").rglob("*.py")):
+        used = {name for name in imported_modules(path) if name.startswith("services")}
+        assert used <= CLI_MAY_USE, f"{path.relative_to(ROOT)} imports {sorted(used - CLI_MAY_USE)}"
