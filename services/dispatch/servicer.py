@@ -11,7 +11,7 @@ from typing import Any
 from complaints.v1 import case_events_pb2, common_pb2, dispatch_service_pb2 as pb, dispatch_service_pb2_grpc
 from complaint_platform.envelope import from_timestamp, to_timestamp
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
-from complaint_platform.paging import decode_token, encode_token, page_size, rows_after
+from complaint_platform.paging import decode_token, encode_token, page_size, rows_after, scope_of
 
 from .documents import DispatchCaseRecord, DispatchCaseState, WorkOrderRecord
 from .domain.work_orders import CLOSED_STATES
@@ -101,9 +101,8 @@ class DispatchServicer(dispatch_service_pb2_grpc.DispatchServiceServicer):
         if request.region:
             raw["region"] = request.region
         order = ("priority", "due_sort", "dispatched_at", "work_order_id")
-        after = decode_token(request.page.page_token)
-        if after:
-            last = [after[0], datetime.fromisoformat(after[1]), datetime.fromisoformat(after[2]), after[3]]
+        last = decode_token(request.page.page_token, scope_of(request), (int, datetime, datetime, str))
+        if last:
             records = rows_after(lambda query, limit: _orders(query, order, limit), raw,
                                  ["priority", "due_sort", "dispatched_at", "_id"], last, descending=False, size=size)
         else:
@@ -113,7 +112,7 @@ class DispatchServicer(dispatch_service_pb2_grpc.DispatchServiceServicer):
             records = records[:size]
             last = records[-1]
             token = encode_token([last.priority, last.due_sort.isoformat(), last.dispatched_at.isoformat(),
-                                  last.work_order_id])
+                                  last.work_order_id], scope_of(request))
         return pb.GetDepartmentQueueResponse(work_orders=[order_view(o) for o in records], next_page_token=token)
 
     @rpc

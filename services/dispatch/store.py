@@ -11,7 +11,7 @@ from complaint_platform.mongo import UnitOfWork
 
 from .documents import DispatchCaseRecord, DispatchCaseState, WorkOrderRecord
 from .domain import case as rules
-from .domain.queue import NO_DUE_TIME
+from .domain.work_orders import NO_DUE_TIME
 
 _CASES, _ORDERS = DispatchCaseRecord._get_collection_name(), WorkOrderRecord._get_collection_name()
 _STATES = DispatchCaseState._get_collection_name()

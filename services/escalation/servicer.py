@@ -9,7 +9,7 @@ from typing import Any
 from complaints.v1 import common_pb2, escalation_service_pb2 as pb, escalation_service_pb2_grpc
 from complaint_platform.envelope import from_timestamp, to_timestamp
 from complaint_platform.grpc_errors import NotFound, require_id, rpc
-from complaint_platform.paging import decode_token, encode_token, page_size
+from complaint_platform.paging import decode_token, encode_token, page_size, rows_after, scope_of
 
 from . import store, wire
 from .commands import EscalationCommands
@@ -88,16 +88,18 @@ class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
     def ListSupervisedCases(self, request, context):
         size = page_size(request.page.page_size)
         query: dict = {"supervised_since": {"$ne": None}}
-        after = decode_token(request.page.page_token)
-        if after:
-            since = datetime.fromisoformat(after[0])
-            query = {"$and": [query, {"$or": [{"supervised_since": {"$gt": since}},
-                                              {"supervised_since": since, "_id": {"$gt": after[1]}}]}]}
-        docs = list(self._database[store.CASES].find(query).sort([("supervised_since", 1), ("_id", 1)]).limit(size + 1))
+        order = [("supervised_since", 1), ("_id", 1)]
+        rows = self._database[store.CASES]
+        last = decode_token(request.page.page_token, scope_of(request), (datetime, str))
+        if last:
+            docs = rows_after(lambda raw, limit: list(rows.find(raw).sort(order).limit(limit)), query,
+                              ["supervised_since", "_id"], last, descending=False, size=size)
+        else:
+            docs = list(rows.find(query).sort(order).limit(size + 1))
         token = ""
         if len(docs) > size:
             docs = docs[:size]
-            token = encode_token([docs[-1]["supervised_since"].isoformat(), docs[-1]["_id"]])
+            token = encode_token([docs[-1]["supervised_since"].isoformat(), docs[-1]["_id"]], scope_of(request))
         states = store.load_cases(self._database, [d["_id"] for d in docs])
         return pb.ListSupervisedCasesResponse(cases=[entry_view(states[d["_id"]]) for d in docs if d["_id"] in states],
                                               next_page_token=token)

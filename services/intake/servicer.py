@@ -9,7 +9,7 @@ from typing import Any
 from complaints.v1 import common_pb2, intake_service_pb2, intake_service_pb2_grpc
 from complaint_platform.envelope import from_timestamp, to_timestamp
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
-from complaint_platform.paging import decode_token, encode_token, page_size, rows_after
+from complaint_platform.paging import decode_token, encode_token, page_size, rows_after, scope_of
 
 from .documents import CaseRecord, CaseViewRecord, SubmissionRecord
 
@@ -94,14 +94,13 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
         customer = require_id(request.customer_id, "customer_id")
         size = page_size(request.page.page_size)
         order = ("-registered_at", "-case_id")
-        after = decode_token(request.page.page_token)
-        if after:
+        last = decode_token(request.page.page_token, scope_of(request), (datetime, str))
+        if last:
             records = rows_after(lambda raw, limit: _cases(raw, order, limit),
-                                 {"customer_id": customer}, ["registered_at", "_id"],
-                                 [datetime.fromisoformat(after[0]), after[1]], descending=True, size=size)
+                                 {"customer_id": customer}, ["registered_at", "_id"], last, descending=True, size=size)
         else:
             records = _cases({"customer_id": customer}, order, size + 1)
-        return intake_service_pb2.ListCustomerCasesResponse(**_page(records, size))
+        return intake_service_pb2.ListCustomerCasesResponse(**_page(records, size, scope_of(request)))
 
     @rpc
     def ListSubmissions(self, request, context):
@@ -134,13 +133,13 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
         if window:
             raw["registered_at"] = window
         order = ("registered_at", "case_id")
-        after = decode_token(request.page.page_token)
-        if after:
+        last = decode_token(request.page.page_token, scope_of(request), (datetime, str))
+        if last:
             records = rows_after(lambda query, limit: _cases(query, order, limit), raw, ["registered_at", "_id"],
-                                 [datetime.fromisoformat(after[0]), after[1]], descending=False, size=size)
+                                 last, descending=False, size=size)
         else:
             records = _cases(raw, order, size + 1)
-        return intake_service_pb2.SearchCasesResponse(**_page(records, size))
+        return intake_service_pb2.SearchCasesResponse(**_page(records, size, scope_of(request)))
 
     @rpc
     def ListProxyMembers(self, request, context):
@@ -177,12 +176,12 @@ def _cases(raw: dict, order: tuple[str, ...], limit: int) -> list[_Stored]:
     return stored_cases(list(CaseRecord._get_collection().find(raw).sort(sort).limit(limit)))
 
 
-def _page(records: list, size: int) -> dict:
+def _page(records: list, size: int, scope: bytes) -> dict:
     """``records`` holds up to size + 1 rows: one more than the page says there is a next page."""
     more = len(records) > size
     records = records[:size]
     token = ""
     if more and records:
         last = records[-1]
-        token = encode_token([last.registered_at.isoformat(), last.case_id])
+        token = encode_token([last.registered_at.isoformat(), last.case_id], scope)
     return {"cases": [case_view(record) for record in records], "next_page_token": token}

@@ -1,8 +1,7 @@
 """Output of the auditors' command line: RecordView messages as CSV rows or JSON lines, and a progress line.
 
-The CSV columns are the RecordView subset of ``domain.export.RECORD_COLUMNS``, in the same order and
-written the same way (times ISO-8601 UTC with Z, lists joined with "; "), with ``result`` standing where
-the full export has ``status``.
+The CSV columns are those of a RecordView an auditor filters by, times ISO-8601 UTC with Z, lists
+joined with "; ".
 """
 
 from __future__ import annotations
@@ -16,13 +15,10 @@ from typing import Any, TextIO
 
 from complaints.v1 import common_pb2, verification_service_pb2 as pb
 
-from .domain.export import RECORD_COLUMNS
 from .domain.times import iso_z
 
 CSV_COLUMNS = ("case_id", "result", "responsible_unit", "root_cause_class", "company_at_fault",
                "customer_closed_at", "management_closed_at", "blockers")
-# same relative order as the full export (a unit test holds it)
-SHARED_COLUMNS = tuple(column for column in RECORD_COLUMNS if column in CSV_COLUMNS)
 
 
 def _enum_name(enum: Any, prefix: str, value: int) -> str | None:

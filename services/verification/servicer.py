@@ -9,7 +9,7 @@ from typing import Any
 from complaints.v1 import common_pb2, verification_service_pb2 as pb, verification_service_pb2_grpc
 from complaint_platform.envelope import from_timestamp, to_timestamp
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
-from complaint_platform.paging import decode_token, encode_token, page_size, rows_after
+from complaint_platform.paging import decode_token, encode_token, page_size, rows_after, scope_of
 
 from . import store
 from .domain.audit import GENESIS, verify_chain
@@ -74,17 +74,16 @@ class VerificationServicer(verification_service_pb2_grpc.VerificationServiceServ
         query = filter_query(request.filter)
         records = self._database[store.RECORDS]
         order = [("opened_at", 1), ("_id", 1)]
-        after = decode_token(request.page.page_token)
-        if after:
+        last = decode_token(request.page.page_token, scope_of(request), (datetime, str))
+        if last:
             docs = rows_after(lambda raw, limit: list(records.find(raw).sort(order).limit(limit)), query,
-                              ["opened_at", "_id"], [datetime.fromisoformat(after[0]), after[1]],
-                              descending=False, size=size)
+                              ["opened_at", "_id"], last, descending=False, size=size)
         else:
             docs = list(records.find(query).sort(order).limit(size + 1))
         token = ""
         if len(docs) > size:
             docs = docs[:size]
-            token = encode_token([docs[-1]["opened_at"].isoformat(), docs[-1]["_id"]])
+            token = encode_token([docs[-1]["opened_at"].isoformat(), docs[-1]["_id"]], scope_of(request))
         return pb.ListRecordsResponse(records=[record_view(doc) for doc in docs], next_page_token=token)
 
     def ExportRecords(self, request, context):

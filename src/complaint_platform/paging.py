@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 DEFAULT_PAGE_SIZE = 50
@@ -23,12 +25,25 @@ def page_size(requested: int) -> int:
     return requested or DEFAULT_PAGE_SIZE
 
 
-def encode_token(last_key: list[Any]) -> str:
-    raw = json.dumps(last_key, default=str, separators=(",", ":")).encode()
+def scope_of(request: Any) -> bytes:
+    """What a list request asks for, apart from its page: a token answers only the same question."""
+    question = type(request)()
+    question.CopyFrom(request)
+    question.ClearField("page")
+    return question.SerializeToString(deterministic=True)
+
+
+def encode_token(last_key: list[Any], scope: bytes = b"") -> str:
+    """The last row's sort key, bound to the request's filters (``scope_of``)."""
+    raw = json.dumps({"after": last_key, "scope": _fingerprint(scope)}, default=str, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_token(token: str) -> list[Any] | None:
+def decode_token(token: str, scope: bytes = b"", shape: tuple[type, ...] = ()) -> list[Any] | None:
+    """The sort key a token carries, only if this service issued it for the same filters. Its
+    values reach a database query, so only plain values of the key's ``shape`` pass (an object
+    there would be read as a query operator, e.g. ``{"$ne": null}``); ``datetime`` fields travel
+    as ISO text and come back as datetimes."""
     if not token:
         return None
     try:
@@ -36,9 +51,31 @@ def decode_token(token: str) -> list[Any] | None:
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError):
         raise BadPageRequest("page.page_token is not a token this service issued") from None
-    if not isinstance(value, list):
+    after = value.get("after") if isinstance(value, dict) else None
+    if not isinstance(after, list) or not all(isinstance(item, (str, int, float)) for item in after):
         raise BadPageRequest("page.page_token is not a token this service issued")
-    return value
+    if value.get("scope") != _fingerprint(scope):
+        raise BadPageRequest("page.page_token was issued for other filters; ask for the first page again")
+    if shape:
+        try:
+            return [_typed(item, kind) for item, kind in zip(after, shape, strict=True)]
+        except (TypeError, ValueError):
+            raise BadPageRequest("page.page_token is not a token this service issued") from None
+    return after
+
+
+def _typed(item: Any, kind: type) -> Any:
+    if kind is datetime:
+        return datetime.fromisoformat(item)
+    if kind is float and isinstance(item, int) and not isinstance(item, bool):
+        return float(item)
+    if not isinstance(item, kind) or isinstance(item, bool):
+        raise TypeError(f"{item!r} is not a {kind.__name__}")
+    return item
+
+
+def _fingerprint(scope: bytes) -> str:
+    return hashlib.sha256(scope).hexdigest()[:16]
 
 
 # Keyset paging without $or: SecantusDB answers any query containing $or with a full collection scan

@@ -62,9 +62,5 @@ class ReplyRequired(DomainError):
     """A reply to the customer must have text."""
 
 
-class InvalidPageToken(DomainError):
-    """A queue page token that was not issued for this department and filter."""
-
-
 class InvalidDestination(DomainError):
     """An owner's manual dispatch names no department or an unknown level."""

@@ -12,7 +12,7 @@ or when the order is replied, returned or cancelled. Every wait is kept in ``cus
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from .errors import DispatchError, IllegalTransition, InvalidFinding, ReasonRequired  # noqa: F401 (re-export)
@@ -23,6 +23,9 @@ DISPATCHED, ACCEPTED, REPLIED, RETURNED, CANCELLED = "DISPATCHED", "ACCEPTED", "
 OPEN_STATES = (DISPATCHED, ACCEPTED)
 CLOSED_STATES = frozenset({REPLIED, RETURNED, CANCELLED})
 FAULT_FINDINGS = ("YES", "NO", "UNCLEAR")
+
+# sorts an order with no due time after every order with one (queues, earliest due first)
+NO_DUE_TIME = datetime(9999, 12, 31, tzinfo=timezone.utc)
 
 
 @dataclass

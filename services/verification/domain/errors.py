@@ -40,7 +40,3 @@ class ActionConflict(DomainError):
 
 class EvidenceMissing(DomainError):
     """An action is done only with completion evidence, and verified only once done."""
-
-
-class InvalidPageToken(DomainError):
-    """A page token this service did not issue, or issued for another filter."""

@@ -11,7 +11,6 @@ from services.escalation.domain.events import (CaseEscalated, CaseUrged, Deadlin
                                                DeadlineStopped, RiskThresholdCrossed, SupervisionOpened,
                                                YellowCardRecorded)
 from services.escalation.domain.supervision import SupervisedCase
-from services.escalation.domain.watchlist import at_risk, supervision_list
 from services.escalation.domain.yellow_cards import cards_this_month, monthly_counts
 
 from escalation_testkit import utc
@@ -192,8 +191,7 @@ def test_supervision_by_command_is_idempotent_and_urges_are_kept(policy):
     assert case.urge_case("cmd-3", T0 + 2 * H, policy, by="desk-2", note="answer today") == [
         CaseUrged("C-1", "desk-2", "answer today", T0 + 2 * H)]
     assert case.urge_case("cmd-3", T0 + 2 * H, policy, by="desk-2", note="answer today") == []
-    (entry,) = supervision_list([case, opened(policy)])
-    assert entry.urgings == (("desk-2", "answer today", T0 + 2 * H),)
+    assert case.urgings == [{"by": "desk-2", "note": "answer today", "at": T0 + 2 * H}]
 
 
 def test_supervisor_commands_refused_with_named_errors(policy):
@@ -222,15 +220,6 @@ def test_risk_threshold_crossing_is_reported_once_per_crossing(policy):
     case.social_mentions = 0  # back under: 55
     assert case.contact_repeated("e-5", T0, policy, contact_count=1) == []
     assert case.contact_repeated("e-6", T0, policy, contact_count=2) == [RiskThresholdCrossed(70.0, 70.0, "C-1")]
-
-
-def test_at_risk_list_is_ranked_and_leaves_out_closed_cases(policy):
-    cases = [opened(policy) for _ in range(3)]
-    for index, (case, score) in enumerate(zip(cases, (40.0, 90.0, 40.0))):
-        case.case_id, case.risk_score = f"C-{index}", score
-    cases[1].closed = True
-    assert [(e.case_id, e.score) for e in at_risk(cases, 5)] == [("C-0", 40.0), ("C-2", 40.0)]
-    assert [e.case_id for e in at_risk(cases, 1)] == ["C-0"]
 
 
 def test_customer_wait_pauses_reply_clocks_and_moves_them_on(policy):

@@ -11,8 +11,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from complaints.v1 import common_pb2, verification_service_pb2 as pb, verification_service_pb2_grpc
 from services.verification import audit
-from services.verification.cli_output import CSV_COLUMNS, SHARED_COLUMNS, Progress
-from services.verification.domain.export import RECORD_COLUMNS
+from services.verification.cli_output import Progress
 
 CLOSED_AT = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
 MANAGED_AT = datetime(2026, 3, 31, 9, 0, 0, 500000, tzinfo=timezone.utc)
@@ -90,11 +89,6 @@ class FakeStub:
 
 CSV_HEADER = ("case_id,result,responsible_unit,root_cause_class,company_at_fault,customer_closed_at,"
               "management_closed_at,blockers\n")
-
-
-def test_csv_columns_follow_the_full_export_order():
-    assert SHARED_COLUMNS == tuple(column for column in CSV_COLUMNS if column != "result")
-    assert RECORD_COLUMNS.index("status") < RECORD_COLUMNS.index("responsible_unit")  # result sits where status is
 
 
 def test_export_csv_to_stdout_exact(capsys):
