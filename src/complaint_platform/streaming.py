@@ -14,6 +14,7 @@ fetch waits and batching.
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 import random
 from collections.abc import Callable, Sequence
@@ -68,7 +69,34 @@ class EventProcessor:
 
     async def run(self, topics: Sequence[str], jobs: Sequence[tuple[float, Job, Callable[[list[str]], None]]],
                   stopping: asyncio.Event, owner: PartitionOwner | None = None) -> None:
-        """Consume until ``stopping`` is set, then finish the batch in hand, commit and close.
+        """Consume until ``stopping`` is set, then finish the batch in hand, commit and close."""
+        self._loop = asyncio.get_running_loop()
+        consumer, listener = await self._start_clients(topics, owner)
+        timers = [asyncio.create_task(self._every(interval, job, published, stopping))
+                  for interval, job, published in jobs]
+        try:
+            await self._consume(consumer, listener, stopping)
+        finally:
+            for timer in timers:
+                timer.cancel()
+            await asyncio.gather(*timers, return_exceptions=True)
+            await consumer.stop()
+            await listener.stop()
+            await self._producer.stop()
+            self._executor.shutdown(wait=True)
+
+    async def _start_clients(self, topics: Sequence[str], owner: PartitionOwner | None):
+        service, kafka = self._settings.service, self._settings.kafka
+        self._producer = kafka_clients.producer(kafka, f"complaints-{service}")
+        listener = PartitionShare(self._handler, owner, self._executor, republish=self._republish)
+        consumer = kafka_clients.consumer(kafka, topics, f"complaints-{service}", f"complaints-{service}", listener)
+        listener.consumer = consumer
+        await _start_with_retry(self._producer, "producer")
+        await _start_with_retry(consumer, "consumer")
+        return consumer, listener
+
+    async def _consume(self, consumer, listener: PartitionShare, stopping: asyncio.Event) -> None:
+        """Poll, and hand on what was polled in causal order, ``batch_size`` records at a time.
 
         Causes before effects: a case's events come from several topics (its CaseRegistered on
         cases.intake, the WorkOrderDispatched that follows on cases.dispatch) and handlers ignore
@@ -78,86 +106,71 @@ class EventProcessor:
         restart, under lag) the effect came first half the time and its clocks were lost. So
         every poll drains all that was fetched (a ``batch_size`` cut could leave a cause behind
         its effect) and hands it on merged in timestamp order, each partition in offset order,
-        ``batch_size`` records at a time, each committed once stored and published.
+        each batch committed once stored and published.
         """
-        import heapq
+        kafka = self._settings.kafka
+        drain = 1_000_000  # max_records of a poll: everything fetched (it is in memory already)
+        last_check = self._loop.time()
+        while not stopping.is_set():
+            batches = await consumer.getmany(timeout_ms=int(kafka.batch_within_s * 1000) or 1, max_records=drain)
+            if not batches:
+                if self._loop.time() - last_check > _IDLE_CHECK_S:
+                    last_check = self._loop.time()
+                    await self._check_quiet(listener, stopping)
+                continue
+            # Taken in the same step as the poll, which returns nothing while a rebalance is
+            # under way: these records belong to this generation's assignment.
+            generation = listener.generation
+            records = list(heapq.merge(*batches.values(), key=lambda record: record.timestamp))
+            for start in range(0, len(records), kafka.batch_size):
+                if start and stopping.is_set():
+                    break  # the rest was not committed: read again after the restart
+                if not await self._consume_batch(consumer, listener, records[start:start + kafka.batch_size],
+                                                 generation, stopping):
+                    break
 
+    async def _check_quiet(self, listener: PartitionShare, stopping: asyncio.Event) -> None:
+        """A quiet partition's last batches may be gone from a restarted database."""
+        if await listener.ready(stopping):
+            async with listener.batch_lock:
+                await self._checked(listener, listener.watched(), stopping)
+
+    async def _consume_batch(self, consumer, listener: PartitionShare, batch, generation: int,
+                             stopping: asyncio.Event) -> bool:
+        """Store, publish and commit one batch; False if a rebalance made it stale."""
+        if not await listener.ready(stopping):  # positions and the owner's share (e.g. clocks) restored
+            return False  # stopping: read again after the restart
+        async with listener.batch_lock:  # a rebalance waits until the batch is committed
+            if listener.generation != generation:
+                # Polled before the partitions were revoked: whoever owns them now (this
+                # replica too) reads them again from the stored positions, as every new
+                # assignment starts there. Handling them here could store a case's clocks
+                # after the new owner loaded its share.
+                log.info("dropping %d records polled before a rebalance", len(batch))
+                return False
+            positions = positions_after(batch)
+            if not await self._checked(listener, positions, stopping):
+                return False
+            await self.process(batch, positions)
+            listener.stored(positions)
+            await self._commit(consumer, positions)
+        return True
+
+    async def _commit(self, consumer, positions: dict[Partition, int]) -> None:
         from aiokafka import TopicPartition
         from aiokafka.errors import IllegalStateError
 
-        self._loop = asyncio.get_running_loop()
-        service, kafka = self._settings.service, self._settings.kafka
-        self._producer = kafka_clients.producer(kafka, f"complaints-{service}")
-        listener = PartitionShare(self._handler, owner, self._executor, republish=self._republish)
-        consumer = kafka_clients.consumer(kafka, topics, f"complaints-{service}", f"complaints-{service}", listener)
-        listener.consumer = consumer
-        await _start_with_retry(self._producer, "producer")
-        await _start_with_retry(consumer, "consumer")
-        timers = [asyncio.create_task(self._every(interval, job, published, stopping))
-                  for interval, job, published in jobs]
-        drain = 1_000_000  # max_records of a poll: everything fetched (it is in memory already)
-
-        async def consume(batch, generation: int) -> bool:
-            """Store, publish and commit one batch; False if a rebalance made it stale."""
-            if not await listener.ready(stopping):  # positions and the owner's share (e.g. clocks) restored
-                return False  # stopping: read again after the restart
-            async with listener.batch_lock:  # a rebalance waits until the batch is committed
-                if listener.generation != generation:
-                    # Polled before the partitions were revoked: whoever owns them now (this
-                    # replica too) reads them again from the stored positions, as every new
-                    # assignment starts there. Handling them here could store a case's clocks
-                    # after the new owner loaded its share.
-                    log.info("dropping %d records polled before a rebalance", len(batch))
-                    return False
-                positions = positions_after(batch)
-                if not await self._checked(listener, positions, stopping):
-                    return False
-                await self.process(batch, positions)
-                listener.stored(positions)
-                offsets = {TopicPartition(topic, partition): position
-                           for (topic, partition), position in positions.items()}
-                for partition, position in offsets.items():
-                    highwater = consumer.highwater(partition)
-                    if highwater is not None:
-                        self._lag[(partition.topic, partition.partition)] = max(highwater - position, 0)
-                try:
-                    await consumer.commit(offsets)
-                except (CommitFailedError, IllegalStateError) as error:
-                    # The group moved on (the broker gave the partitions away, e.g. after a
-                    # missed heartbeat): the new owner re-reads them and the handlers' inbox
-                    # makes that redelivery change nothing.
-                    log.warning("offset commit refused after a rebalance: %s", error)
-            return True
-
-        last_check = self._loop.time()
+        offsets = {TopicPartition(topic, partition): position for (topic, partition), position in positions.items()}
+        for partition, position in offsets.items():
+            highwater = consumer.highwater(partition)
+            if highwater is not None:
+                self._lag[(partition.topic, partition.partition)] = max(highwater - position, 0)
         try:
-            while not stopping.is_set():
-                batches = await consumer.getmany(timeout_ms=int(kafka.batch_within_s * 1000) or 1,
-                                                 max_records=drain)
-                if not batches and self._loop.time() - last_check > _IDLE_CHECK_S:
-                    # a quiet partition's last batches may be gone from a restarted database
-                    last_check = self._loop.time()
-                    if await listener.ready(stopping):
-                        async with listener.batch_lock:
-                            await self._checked(listener, listener.watched(), stopping)
-                    continue
-                # Taken in the same step as the poll, which returns nothing while a rebalance is
-                # under way: these records belong to this generation's assignment.
-                generation = listener.generation
-                records = list(heapq.merge(*batches.values(), key=lambda record: record.timestamp))
-                for start in range(0, len(records), kafka.batch_size):
-                    if start and stopping.is_set():
-                        break  # the rest was not committed: read again after the restart
-                    if not await consume(records[start:start + kafka.batch_size], generation):
-                        break
-        finally:
-            for timer in timers:
-                timer.cancel()
-            await asyncio.gather(*timers, return_exceptions=True)
-            await consumer.stop()
-            await listener.stop()
-            await self._producer.stop()
-            self._executor.shutdown(wait=True)
+            await consumer.commit(offsets)
+        except (CommitFailedError, IllegalStateError) as error:
+            # The group moved on (the broker gave the partitions away, e.g. after a missed
+            # heartbeat): the new owner re-reads them from the stored positions.
+            log.warning("offset commit refused after a rebalance: %s", error)
 
     async def _checked(self, listener: PartitionShare, partitions, stopping: asyncio.Event) -> bool:
         """The database still holds what this replica stored for these partitions (else they are
