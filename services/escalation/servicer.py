@@ -69,6 +69,7 @@ class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
         return pb.GetCaseSupervisionResponse(
             case_id=case.case_id, escalation_level=case.escalation_level, overdue=bool(case.overdue_items),
             regulator_risk=case.risk_score, supervised=bool(case.supervisor),
+            supervision=entry_view(case) if case.supervisor else None,
             deadlines=[pb.DeadlineView(deadline_id=d.deadline_id, kind=wire.DEADLINE_KIND[d.kind],
                                        subject_id=d.subject_id, due_at=to_timestamp(d.due_at),
                                        state=pb.DeadlineState.Value(f"DEADLINE_STATE_{d.state}"))
@@ -83,6 +84,20 @@ class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
                                                                region=d.get("region", ""),
                                                                escalation_level=d.get("escalation_level", 0))
                                                  for d in docs])
+
+    @rpc
+    def ListWatchedCases(self, request, context):
+        limit = min(max(request.limit, 0) or 50, 500)
+        query: dict = {"closed": False, "escalation_level": {"$gte": request.min_level}} if request.min_level > 0 \
+            else {"closed": False, "$or": [{"overdue": True}, {"escalation_level": {"$gt": 0}}]}
+        # the rows a watch list selects by are few next to every case, so they are sorted here
+        docs = sorted(self._database[store.CASES].find(query, {"state": 0}),
+                      key=lambda d: (-d.get("escalation_level", 0), -d.get("risk_score", 0.0), d["_id"]))
+        return pb.ListWatchedCasesResponse(total=len(docs), cases=[pb.WatchedCase(
+            case_id=d["_id"], owner=d.get("owner") or "", department=d.get("department") or "",
+            region=d.get("region") or "", escalation_level=d.get("escalation_level", 0), overdue=bool(d.get("overdue")),
+            regulator_risk=d.get("risk_score", 0.0), supervised=d.get("supervised_since") is not None)
+            for d in docs[:limit]])
 
     @rpc
     def ListSupervisedCases(self, request, context):

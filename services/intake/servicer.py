@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -132,6 +133,10 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
             window["$lt"] = from_timestamp(request.registered_to)
         if window:
             raw["registered_at"] = window
+        if request.overdue:
+            # overdue lives in the case views (what escalation reports), not in the indexed case
+            raw["_id"] = {"$in": [view["_id"] for view in CaseViewRecord._get_collection().find(
+                {"overdue": True}, {"_id": 1})]}
         order = ("registered_at", "case_id")
         last = decode_token(request.page.page_token, scope_of(request), (datetime, str))
         if last:
@@ -147,6 +152,30 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
         if record is None or not record.proxy_case:
             raise NotFound("no such proxy case")
         return intake_service_pb2.ListProxyMembersResponse(member_case_ids=list(record.proxy_members or []))
+
+    @rpc
+    def SummariseCases(self, request, context):
+        window = {}
+        if request.HasField("registered_from"):
+            window["$gte"] = from_timestamp(request.registered_from)
+        if request.HasField("registered_to"):
+            window["$lt"] = from_timestamp(request.registered_to)
+        cases = CaseRecord._get_collection()
+        channels: Counter = Counter()
+        registered = 0
+        for doc in cases.find({"registered_at": window} if window else {}, {"channels": 1}):
+            registered += 1
+            channels.update(set(doc.get("channels") or ()))
+        statuses = Counter(doc["status"] for doc in cases.find({"status": {"$ne": "CLOSED"}}, {"status": 1}))
+        overdue = {view["_id"] for view in CaseViewRecord._get_collection().find({"overdue": True}, {"_id": 1})}
+        open_overdue = cases.count_documents({"_id": {"$in": sorted(overdue)}, "status": {"$ne": "CLOSED"}}) \
+            if overdue else 0
+        return intake_service_pb2.SummariseCasesResponse(
+            registered=registered, overdue_now=open_overdue,
+            by_channel=[intake_service_pb2.ChannelCount(channel=common_pb2.Channel.Value(f"CHANNEL_{name}"), cases=n)
+                        for name, n in channels.most_common()],
+            open_by_status=[intake_service_pb2.StatusCount(status=common_pb2.CaseStatus.Value(f"CASE_STATUS_{name}"),
+                                                           cases=n) for name, n in sorted(statuses.items())])
 
     @rpc
     def SplitSubmission(self, request, context):

@@ -12,7 +12,7 @@ from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
 from complaint_platform.paging import decode_token, encode_token, page_size, rows_after, scope_of
 
 from . import store
-from .domain.audit import GENESIS, verify_chain
+from .domain.audit import GENESIS, AuditEntry, verify_chain
 from .domain.classes import recurrence_rates
 from .domain.errors import VerificationError
 from .domain.record import VerificationRecord
@@ -109,6 +109,25 @@ class VerificationServicer(verification_service_pb2_grpc.VerificationServiceServ
         report = verify_chain(store.read_chain(self._database, start, request.to_seq), previous_hash, expected)
         return pb.VerifyChainResponse(ok=report.ok, checked=report.checked, first_broken_seq=report.first_broken_seq,
                                       problem=report.problem)
+
+    @rpc
+    def GetCaseAudit(self, request, context):
+        case_id = require_id(request.case_id, "case_id")
+        audit = self._database[store.AUDIT]
+        docs = list(audit.find({"case_id": case_id}).sort("_id", 1))
+        # each entry is checked with the one before it in the chain (often another case's)
+        before = {doc["_id"]: doc["hash"] for doc in audit.find({"_id": {"$in": [d["_id"] - 1 for d in docs]}})}
+        entries = []
+        for doc in docs:
+            entry = AuditEntry.from_dict({**doc, "seq": doc["_id"]})
+            link = GENESIS if entry.seq == 1 else before.get(entry.seq - 1)
+            report = verify_chain([entry], link or entry.prev_hash, entry.seq)
+            problem = report.problem if not report.ok else (
+                "" if link is not None else f"entry {entry.seq - 1} before it is missing")
+            entries.append(pb.CaseAuditEntry(seq=entry.seq, entry_type=entry.entry_type, hash=entry.hash,
+                                             recorded_at=to_timestamp(entry.recorded_at), intact=not problem,
+                                             problem=problem))
+        return pb.GetCaseAuditResponse(entries=entries)
 
     @rpc
     def GetRecurrenceRates(self, request, context):

@@ -61,20 +61,22 @@ class GetCaseSupervisionRequest(_message.Message):
     def __init__(self, case_id: _Optional[str] = ...) -> None: ...
 
 class GetCaseSupervisionResponse(_message.Message):
-    __slots__ = ("case_id", "deadlines", "escalation_level", "overdue", "regulator_risk", "supervised")
+    __slots__ = ("case_id", "deadlines", "escalation_level", "overdue", "regulator_risk", "supervised", "supervision")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     DEADLINES_FIELD_NUMBER: _ClassVar[int]
     ESCALATION_LEVEL_FIELD_NUMBER: _ClassVar[int]
     OVERDUE_FIELD_NUMBER: _ClassVar[int]
     REGULATOR_RISK_FIELD_NUMBER: _ClassVar[int]
     SUPERVISED_FIELD_NUMBER: _ClassVar[int]
+    SUPERVISION_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     deadlines: _containers.RepeatedCompositeFieldContainer[DeadlineView]
     escalation_level: int
     overdue: bool
     regulator_risk: float
     supervised: bool
-    def __init__(self, case_id: _Optional[str] = ..., deadlines: _Optional[_Iterable[_Union[DeadlineView, _Mapping]]] = ..., escalation_level: _Optional[int] = ..., overdue: _Optional[bool] = ..., regulator_risk: _Optional[float] = ..., supervised: _Optional[bool] = ...) -> None: ...
+    supervision: SupervisedCase
+    def __init__(self, case_id: _Optional[str] = ..., deadlines: _Optional[_Iterable[_Union[DeadlineView, _Mapping]]] = ..., escalation_level: _Optional[int] = ..., overdue: _Optional[bool] = ..., regulator_risk: _Optional[float] = ..., supervised: _Optional[bool] = ..., supervision: _Optional[_Union[SupervisedCase, _Mapping]] = ...) -> None: ...
 
 class ListAtRiskCasesRequest(_message.Message):
     __slots__ = ("limit",)
@@ -231,3 +233,39 @@ class GetTimelineResponse(_message.Message):
     entries: _containers.RepeatedCompositeFieldContainer[TimelineEntry]
     status: _common_pb2.CaseStatus
     def __init__(self, entries: _Optional[_Iterable[_Union[TimelineEntry, _Mapping]]] = ..., status: _Optional[_Union[_common_pb2.CaseStatus, str]] = ...) -> None: ...
+
+class ListWatchedCasesRequest(_message.Message):
+    __slots__ = ("limit", "min_level")
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    MIN_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    limit: int
+    min_level: int
+    def __init__(self, limit: _Optional[int] = ..., min_level: _Optional[int] = ...) -> None: ...
+
+class WatchedCase(_message.Message):
+    __slots__ = ("case_id", "owner", "department", "region", "escalation_level", "overdue", "regulator_risk", "supervised")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    ESCALATION_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_FIELD_NUMBER: _ClassVar[int]
+    REGULATOR_RISK_FIELD_NUMBER: _ClassVar[int]
+    SUPERVISED_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    owner: str
+    department: str
+    region: str
+    escalation_level: int
+    overdue: bool
+    regulator_risk: float
+    supervised: bool
+    def __init__(self, case_id: _Optional[str] = ..., owner: _Optional[str] = ..., department: _Optional[str] = ..., region: _Optional[str] = ..., escalation_level: _Optional[int] = ..., overdue: _Optional[bool] = ..., regulator_risk: _Optional[float] = ..., supervised: _Optional[bool] = ...) -> None: ...
+
+class ListWatchedCasesResponse(_message.Message):
+    __slots__ = ("cases", "total")
+    CASES_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    cases: _containers.RepeatedCompositeFieldContainer[WatchedCase]
+    total: int
+    def __init__(self, cases: _Optional[_Iterable[_Union[WatchedCase, _Mapping]]] = ..., total: _Optional[int] = ...) -> None: ...

@@ -70,6 +70,11 @@ class EscalationServiceStub:
                 request_serializer=complaints_dot_v1_dot_escalation__service__pb2.GetBulletinRequest.SerializeToString,
                 response_deserializer=complaints_dot_v1_dot_escalation__service__pb2.GetBulletinResponse.FromString,
                 _registered_method=True)
+        self.ListWatchedCases = channel.unary_unary(
+                '/complaints.v1.EscalationService/ListWatchedCases',
+                request_serializer=complaints_dot_v1_dot_escalation__service__pb2.ListWatchedCasesRequest.SerializeToString,
+                response_deserializer=complaints_dot_v1_dot_escalation__service__pb2.ListWatchedCasesResponse.FromString,
+                _registered_method=True)
         self.GetTimeline = channel.unary_unary(
                 '/complaints.v1.EscalationService/GetTimeline',
                 request_serializer=complaints_dot_v1_dot_escalation__service__pb2.GetTimelineRequest.SerializeToString,
@@ -130,6 +135,13 @@ class EscalationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListWatchedCases(self, request, context):
+        """ListWatchedCases returns the open cases that are overdue or escalated (督办 watch list).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetTimeline(self, request, context):
         """GetTimeline returns every event of a case, from every service, in order.
         """
@@ -174,6 +186,11 @@ def add_EscalationServiceServicer_to_server(servicer, server):
                     servicer.GetBulletin,
                     request_deserializer=complaints_dot_v1_dot_escalation__service__pb2.GetBulletinRequest.FromString,
                     response_serializer=complaints_dot_v1_dot_escalation__service__pb2.GetBulletinResponse.SerializeToString,
+            ),
+            'ListWatchedCases': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListWatchedCases,
+                    request_deserializer=complaints_dot_v1_dot_escalation__service__pb2.ListWatchedCasesRequest.FromString,
+                    response_serializer=complaints_dot_v1_dot_escalation__service__pb2.ListWatchedCasesResponse.SerializeToString,
             ),
             'GetTimeline': grpc.unary_unary_rpc_method_handler(
                     servicer.GetTimeline,
@@ -371,6 +388,33 @@ class EscalationService:
             '/complaints.v1.EscalationService/GetBulletin',
             complaints_dot_v1_dot_escalation__service__pb2.GetBulletinRequest.SerializeToString,
             complaints_dot_v1_dot_escalation__service__pb2.GetBulletinResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListWatchedCases(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/complaints.v1.EscalationService/ListWatchedCases',
+            complaints_dot_v1_dot_escalation__service__pb2.ListWatchedCasesRequest.SerializeToString,
+            complaints_dot_v1_dot_escalation__service__pb2.ListWatchedCasesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -119,7 +119,7 @@ class ListSubmissionsResponse(_message.Message):
     def __init__(self, submissions: _Optional[_Iterable[_Union[SubmissionView, _Mapping]]] = ...) -> None: ...
 
 class SearchCasesRequest(_message.Message):
-    __slots__ = ("region", "category", "channel", "status", "registered_from", "registered_to", "page")
+    __slots__ = ("region", "category", "channel", "status", "registered_from", "registered_to", "page", "overdue")
     REGION_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
@@ -127,6 +127,7 @@ class SearchCasesRequest(_message.Message):
     REGISTERED_FROM_FIELD_NUMBER: _ClassVar[int]
     REGISTERED_TO_FIELD_NUMBER: _ClassVar[int]
     PAGE_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_FIELD_NUMBER: _ClassVar[int]
     region: str
     category: str
     channel: _common_pb2.Channel
@@ -134,7 +135,8 @@ class SearchCasesRequest(_message.Message):
     registered_from: _timestamp_pb2.Timestamp
     registered_to: _timestamp_pb2.Timestamp
     page: _common_pb2.PageRequest
-    def __init__(self, region: _Optional[str] = ..., category: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., status: _Optional[_Union[_common_pb2.CaseStatus, str]] = ..., registered_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., page: _Optional[_Union[_common_pb2.PageRequest, _Mapping]] = ...) -> None: ...
+    overdue: bool
+    def __init__(self, region: _Optional[str] = ..., category: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., status: _Optional[_Union[_common_pb2.CaseStatus, str]] = ..., registered_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., page: _Optional[_Union[_common_pb2.PageRequest, _Mapping]] = ..., overdue: _Optional[bool] = ...) -> None: ...
 
 class SearchCasesResponse(_message.Message):
     __slots__ = ("cases", "next_page_token")
@@ -175,3 +177,39 @@ class SplitSubmissionResponse(_message.Message):
     NEW_CASE_FIELD_NUMBER: _ClassVar[int]
     new_case: CaseView
     def __init__(self, new_case: _Optional[_Union[CaseView, _Mapping]] = ...) -> None: ...
+
+class SummariseCasesRequest(_message.Message):
+    __slots__ = ("registered_from", "registered_to")
+    REGISTERED_FROM_FIELD_NUMBER: _ClassVar[int]
+    REGISTERED_TO_FIELD_NUMBER: _ClassVar[int]
+    registered_from: _timestamp_pb2.Timestamp
+    registered_to: _timestamp_pb2.Timestamp
+    def __init__(self, registered_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ChannelCount(_message.Message):
+    __slots__ = ("channel", "cases")
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    CASES_FIELD_NUMBER: _ClassVar[int]
+    channel: _common_pb2.Channel
+    cases: int
+    def __init__(self, channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., cases: _Optional[int] = ...) -> None: ...
+
+class StatusCount(_message.Message):
+    __slots__ = ("status", "cases")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    CASES_FIELD_NUMBER: _ClassVar[int]
+    status: _common_pb2.CaseStatus
+    cases: int
+    def __init__(self, status: _Optional[_Union[_common_pb2.CaseStatus, str]] = ..., cases: _Optional[int] = ...) -> None: ...
+
+class SummariseCasesResponse(_message.Message):
+    __slots__ = ("registered", "by_channel", "open_by_status", "overdue_now")
+    REGISTERED_FIELD_NUMBER: _ClassVar[int]
+    BY_CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    OPEN_BY_STATUS_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_NOW_FIELD_NUMBER: _ClassVar[int]
+    registered: int
+    by_channel: _containers.RepeatedCompositeFieldContainer[ChannelCount]
+    open_by_status: _containers.RepeatedCompositeFieldContainer[StatusCount]
+    overdue_now: int
+    def __init__(self, registered: _Optional[int] = ..., by_channel: _Optional[_Iterable[_Union[ChannelCount, _Mapping]]] = ..., open_by_status: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., overdue_now: _Optional[int] = ...) -> None: ...

@@ -60,6 +60,11 @@ class IntakeServiceStub:
                 request_serializer=complaints_dot_v1_dot_intake__service__pb2.ListProxyMembersRequest.SerializeToString,
                 response_deserializer=complaints_dot_v1_dot_intake__service__pb2.ListProxyMembersResponse.FromString,
                 _registered_method=True)
+        self.SummariseCases = channel.unary_unary(
+                '/complaints.v1.IntakeService/SummariseCases',
+                request_serializer=complaints_dot_v1_dot_intake__service__pb2.SummariseCasesRequest.SerializeToString,
+                response_deserializer=complaints_dot_v1_dot_intake__service__pb2.SummariseCasesResponse.FromString,
+                _registered_method=True)
         self.SplitSubmission = channel.unary_unary(
                 '/complaints.v1.IntakeService/SplitSubmission',
                 request_serializer=complaints_dot_v1_dot_intake__service__pb2.SplitSubmissionRequest.SerializeToString,
@@ -106,6 +111,13 @@ class IntakeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SummariseCases(self, request, context):
+        """SummariseCases counts cases registered in a period by channel, and open cases by status.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SplitSubmission(self, request, context):
         """SplitSubmission undoes a wrong merge (operator command).
         """
@@ -140,6 +152,11 @@ def add_IntakeServiceServicer_to_server(servicer, server):
                     servicer.ListProxyMembers,
                     request_deserializer=complaints_dot_v1_dot_intake__service__pb2.ListProxyMembersRequest.FromString,
                     response_serializer=complaints_dot_v1_dot_intake__service__pb2.ListProxyMembersResponse.SerializeToString,
+            ),
+            'SummariseCases': grpc.unary_unary_rpc_method_handler(
+                    servicer.SummariseCases,
+                    request_deserializer=complaints_dot_v1_dot_intake__service__pb2.SummariseCasesRequest.FromString,
+                    response_serializer=complaints_dot_v1_dot_intake__service__pb2.SummariseCasesResponse.SerializeToString,
             ),
             'SplitSubmission': grpc.unary_unary_rpc_method_handler(
                     servicer.SplitSubmission,
@@ -283,6 +300,33 @@ class IntakeService:
             '/complaints.v1.IntakeService/ListProxyMembers',
             complaints_dot_v1_dot_intake__service__pb2.ListProxyMembersRequest.SerializeToString,
             complaints_dot_v1_dot_intake__service__pb2.ListProxyMembersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SummariseCases(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/complaints.v1.IntakeService/SummariseCases',
+            complaints_dot_v1_dot_intake__service__pb2.SummariseCasesRequest.SerializeToString,
+            complaints_dot_v1_dot_intake__service__pb2.SummariseCasesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -143,3 +143,31 @@ class GetRecurrenceRatesResponse(_message.Message):
     CLASSES_FIELD_NUMBER: _ClassVar[int]
     classes: _containers.RepeatedCompositeFieldContainer[ClassRecurrenceRate]
     def __init__(self, classes: _Optional[_Iterable[_Union[ClassRecurrenceRate, _Mapping]]] = ...) -> None: ...
+
+class GetCaseAuditRequest(_message.Message):
+    __slots__ = ("case_id",)
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    def __init__(self, case_id: _Optional[str] = ...) -> None: ...
+
+class CaseAuditEntry(_message.Message):
+    __slots__ = ("seq", "entry_type", "recorded_at", "hash", "intact", "problem")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_AT_FIELD_NUMBER: _ClassVar[int]
+    HASH_FIELD_NUMBER: _ClassVar[int]
+    INTACT_FIELD_NUMBER: _ClassVar[int]
+    PROBLEM_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    entry_type: str
+    recorded_at: _timestamp_pb2.Timestamp
+    hash: str
+    intact: bool
+    problem: str
+    def __init__(self, seq: _Optional[int] = ..., entry_type: _Optional[str] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hash: _Optional[str] = ..., intact: _Optional[bool] = ..., problem: _Optional[str] = ...) -> None: ...
+
+class GetCaseAuditResponse(_message.Message):
+    __slots__ = ("entries",)
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[CaseAuditEntry]
+    def __init__(self, entries: _Optional[_Iterable[_Union[CaseAuditEntry, _Mapping]]] = ...) -> None: ...

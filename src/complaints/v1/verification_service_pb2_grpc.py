@@ -55,6 +55,11 @@ class VerificationServiceStub:
                 request_serializer=complaints_dot_v1_dot_verification__service__pb2.VerifyChainRequest.SerializeToString,
                 response_deserializer=complaints_dot_v1_dot_verification__service__pb2.VerifyChainResponse.FromString,
                 _registered_method=True)
+        self.GetCaseAudit = channel.unary_unary(
+                '/complaints.v1.VerificationService/GetCaseAudit',
+                request_serializer=complaints_dot_v1_dot_verification__service__pb2.GetCaseAuditRequest.SerializeToString,
+                response_deserializer=complaints_dot_v1_dot_verification__service__pb2.GetCaseAuditResponse.FromString,
+                _registered_method=True)
         self.GetRecurrenceRates = channel.unary_unary(
                 '/complaints.v1.VerificationService/GetRecurrenceRates',
                 request_serializer=complaints_dot_v1_dot_verification__service__pb2.GetRecurrenceRatesRequest.SerializeToString,
@@ -94,6 +99,13 @@ class VerificationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCaseAudit(self, request, context):
+        """GetCaseAudit returns a case's audit-chain entries, each checked against its hash and link.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetRecurrenceRates(self, request, context):
         """GetRecurrenceRates reports, per root-cause class, how often the problem came back.
         """
@@ -123,6 +135,11 @@ def add_VerificationServiceServicer_to_server(servicer, server):
                     servicer.VerifyChain,
                     request_deserializer=complaints_dot_v1_dot_verification__service__pb2.VerifyChainRequest.FromString,
                     response_serializer=complaints_dot_v1_dot_verification__service__pb2.VerifyChainResponse.SerializeToString,
+            ),
+            'GetCaseAudit': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCaseAudit,
+                    request_deserializer=complaints_dot_v1_dot_verification__service__pb2.GetCaseAuditRequest.FromString,
+                    response_serializer=complaints_dot_v1_dot_verification__service__pb2.GetCaseAuditResponse.SerializeToString,
             ),
             'GetRecurrenceRates': grpc.unary_unary_rpc_method_handler(
                     servicer.GetRecurrenceRates,
@@ -239,6 +256,33 @@ class VerificationService:
             '/complaints.v1.VerificationService/VerifyChain',
             complaints_dot_v1_dot_verification__service__pb2.VerifyChainRequest.SerializeToString,
             complaints_dot_v1_dot_verification__service__pb2.VerifyChainResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCaseAudit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/complaints.v1.VerificationService/GetCaseAudit',
+            complaints_dot_v1_dot_verification__service__pb2.GetCaseAuditRequest.SerializeToString,
+            complaints_dot_v1_dot_verification__service__pb2.GetCaseAuditResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,89 @@
+"""The console's browser tests run on a stack of their own, with access control on (an operator,
+an auditor and a service token), so that what an auditor may not do is refused by the services
+themselves. The module-scoped stack is stopped before tests/integration starts its own."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "test-results" / "console"
+TOKENS = {"operator": "console-test-operator", "auditor": "console-test-auditor", "service": "console-test-service"}
+
+sys.path.insert(0, str(ROOT / "tests" / "integration"))  # helpers: waiting for events without sleeping blindly
+
+
+@pytest.fixture(scope="package")
+def console_stack(tmp_path_factory):
+    from tools.devstack import EmbeddedStack, Ports
+
+    scratch = tmp_path_factory.mktemp("console-stack")
+    tokens = scratch / "tokens.yaml"
+    tokens.write_text("tokens:\n" + "".join(f'  - {{token: "{token}", role: {role}, name: {role}-test}}\n'
+                                            for role, token in TOKENS.items()))
+    clock_file = scratch / "clock-offset"
+    clock_file.write_text("0")
+    stack = EmbeddedStack(Ports.free(), data_dir=None, durable=False, log_dir=scratch / "logs", session_timeout_s=3.0,
+                          extra_env={"GRPC_AUTH_TOKENS_FILE": str(tokens), "COMPLAINTS_CLOCK_FILE": str(clock_file),
+                                     "LOG_FORMAT": "json"})
+    stack.clock_file = clock_file
+    try:
+        stack.start_infrastructure()
+        stack.create_topics(partitions=3)
+        stack.start_services()
+        stack.console_url = start_console(stack)
+        yield stack
+    finally:
+        if os.environ.get("KEEP_STACK_LOGS"):
+            print(f"console stack logs kept in {stack.log_dir}")
+        stack.stop()
+
+
+def start_console(stack) -> str:
+    """The console as a real process beside the services, as ``make dev`` runs it."""
+    from tools.devstack import free_port, wait_for_port
+
+    port = free_port()
+    env = {**os.environ, "CONSOLE_PORT": str(port), "LOG_FORMAT": "json", "PYTHONUNBUFFERED": "1",
+           **{f"{name.upper()}_GRPC_TARGET": f"127.0.0.1:{stack.ports.grpc[name]}"
+              for name in ("intake", "dispatch", "escalation", "verification")}}
+    process = stack._spawn("console", [sys.executable, "-m", "services.console"], env, cwd=ROOT)
+    wait_for_port(port, 30, process, "console")
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="package")
+def browser():
+    from tools.console_browser import Browser
+
+    opened = Browser()  # fails with the command to run when chromium is missing: never skipped
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="package")
+def results_dir() -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    return RESULTS
+
+
+@pytest.fixture()
+def console_tail(console_stack):
+    from tools.eventlog import EventTail
+
+    follower = EventTail(console_stack.kafka_bootstrap)
+    yield follower
+    follower.close()
+
+
+@pytest.fixture()
+def console_publisher(console_stack):
+    from tools.eventlog import Publisher
+
+    producer = Publisher(console_stack.kafka_bootstrap)
+    yield producer
+    producer.close()

@@ -1,0 +1,158 @@
+"""The console in a real headless chromium against its own running stack (access control on):
+every page renders the stack's data, the case page of a complaint taken through the whole loop
+shows every service's events, an operator can mark and urge, an auditor cannot (the service
+refuses and the page says so), and the downloads open. Screenshots go to test-results/console/."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import TOKENS
+from loop import fresh_case, full_loop, publish_complaints
+
+pytestmark = pytest.mark.integration
+SERVICES = ("intake", "dispatch", "escalation", "verification")
+
+
+@pytest.fixture(scope="package")
+def traffic(console_stack):
+    """Published once for the module: a dozen complaints, one case closed through the loop (the
+    clock moved past its recurrence window, so the others are overdue), and a fresh case."""
+    from tools.eventlog import EventTail, Publisher
+
+    tail, publisher = EventTail(console_stack.kafka_bootstrap), Publisher(console_stack.kafka_bootstrap)
+    try:
+        publish_complaints(publisher, 12)
+        closed = full_loop(console_stack, tail, publisher)
+        return closed, fresh_case(tail, publisher)
+    finally:
+        tail.close()
+        publisher.close()
+
+
+@pytest.fixture(scope="package")
+def loop_case(traffic) -> str:
+    return traffic[0]
+
+
+def sign_in(browser, url: str, role: str, name: str) -> None:
+    driver = browser.open(f"{url}/login")
+    driver.find_element(By.NAME, "name").send_keys(name)
+    driver.find_element(By.NAME, "token").send_keys(TOKENS[role])
+    driver.find_element(By.CSS_SELECTOR, "#login button").click()
+    WebDriverWait(driver, 10).until(lambda d: not d.current_url.endswith("/login"))
+
+
+def text_of(driver, selector: str) -> str:
+    return driver.find_element(By.CSS_SELECTOR, selector).text
+
+
+def today() -> str:
+    return datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d")
+
+
+def test_every_page_renders_the_stacks_data(console_stack, loop_case, browser, results_dir):
+    url = console_stack.console_url
+    sign_in(browser, url, "operator", "sup-zhang")
+
+    driver = browser.open(f"{url}/")
+    assert int(text_of(driver, "#registered-today")) >= 14
+    assert "热线" in text_of(driver, "main") and "及时处理率" in text_of(driver, "main")
+    browser.screenshot(results_dir / "overview.png")
+
+    driver = browser.open(f"{url}/cases?region=guangzhou&from={today()}&to={today()}")
+    assert loop_case in text_of(driver, "#case-results")
+    browser.screenshot(results_dir / "cases.png")
+
+    driver = browser.open(f"{url}/supervision")
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#watched tr")) > 1  # overdue after the clock moved
+    browser.screenshot(results_dir / "supervision.png")
+
+    driver = browser.open(f"{url}/bulletin?period=monthly&at={today()}")
+    assert "guangzhou" in text_of(driver, "#rank-region") and "98%" in text_of(driver, "main")
+    browser.screenshot(results_dir / "bulletin.png")
+
+    driver = browser.open(f"{url}/records?check=1&result=closed")
+    assert loop_case in text_of(driver, "#record-rows")
+    assert "审计链完整" in text_of(driver, "#chain-result")
+    browser.screenshot(results_dir / "records.png")
+
+    driver = browser.open(f"{url}/?lang=en")
+    assert "Timely-handling rate" in text_of(driver, "main")
+    browser.screenshot(results_dir / "overview-en.png")
+    browser.open(f"{url}/?lang=zh")
+
+
+def test_case_page_of_a_closed_loop_shows_every_services_events(console_stack, loop_case, browser, results_dir):
+    sign_in(browser, console_stack.console_url, "auditor", "audit-li")
+    driver = browser.open(f"{console_stack.console_url}/cases/{loop_case}")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#timeline tr")[1:]
+    producers = {row.find_element(By.CSS_SELECTOR, ".producer").text for row in rows}
+    events = [row.find_elements(By.TAG_NAME, "td")[2].text for row in rows]
+    assert producers == set(SERVICES)
+    for event in ("CaseRegistered", "OwnerAssigned", "WorkOrderDispatched", "DeadlineSet", "WorkOrderReplied",
+                  "CaseResolved", "VerificationOpened", "ActionVerified", "CaseClosed"):
+        assert event in events, f"{event} missing from the timeline: {events}"
+    assert events.index("CaseRegistered") < events.index("CaseResolved") < events.index("CaseClosed")
+    assert "guangzhou-broadband-ops" in text_of(driver, "#record")
+    assert text_of(driver, "#audit-status") == "完整"
+    assert "宽带断网" in text_of(driver, "#submissions")
+    browser.screenshot(results_dir / "case.png")
+
+
+def test_an_operator_marks_and_urges_an_auditor_is_refused(console_stack, traffic, browser, results_dir):
+    url, case_id = console_stack.console_url, traffic[1]
+    sign_in(browser, url, "operator", "sup-zhang")
+    driver = browser.open(f"{url}/cases/{case_id}")
+    mark = driver.find_element(By.CSS_SELECTOR, "form.mark")
+    mark.find_element(By.NAME, "reason").send_keys("客户多次来电，列入督办")
+    mark.find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "done"))
+    assert text_of(driver, "#done") == "已列入督办"
+
+    driver = browser.open(f"{url}/supervision")
+    urge_form(driver, case_id).find_element(By.NAME, "note").send_keys("请今天内答复客户")
+    urge_form(driver, case_id).find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "done"))
+    assert text_of(driver, "#done") == "已催办" and "请今天内答复客户" in text_of(driver, "#supervised")
+
+    sign_in(browser, url, "auditor", "audit-li")
+    driver = browser.open(f"{url}/supervision")
+    urge_form(driver, case_id).find_element(By.NAME, "note").send_keys("审计员试图催办")
+    urge_form(driver, case_id).find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "refusal"))
+    refusal = text_of(driver, "#refusal")
+    assert "审计员只能查看" in refusal and "PERMISSION_DENIED" in refusal
+    assert "审计员试图催办" not in text_of(driver, "#supervised")  # nothing was recorded
+    browser.screenshot(results_dir / "supervision-auditor-refused.png")
+
+
+def urge_form(driver, case_id: str):
+    return next(form for form in driver.find_elements(By.CSS_SELECTOR, "#supervised form.urge")
+                if form.find_element(By.NAME, "case_id").get_attribute("value") == case_id)
+
+
+def test_downloads_open_with_chinese_intact(console_stack, loop_case):
+    import io
+    import json
+
+    import httpx
+    from openpyxl import load_workbook
+
+    cookies = {"console_token": TOKENS["auditor"]}
+    with httpx.Client(base_url=console_stack.console_url, cookies=cookies, timeout=30) as client:
+        csv_body = client.get(f"/bulletin.csv?period=monthly&at={today()}&dimension=region").content
+        assert csv_body.startswith(b"\xef\xbb\xbf") and "排名" in csv_body.decode("utf-8-sig").splitlines()[0]
+        book = load_workbook(io.BytesIO(client.get(f"/bulletin.xlsx?period=monthly&at={today()}").content))
+        assert book.sheetnames == ["总览", "单位排名", "部门排名", "区域排名"]
+        records_csv = client.get("/records/export.csv?result=closed").content
+        assert records_csv.startswith(b"\xef\xbb\xbf") and loop_case.encode() in records_csv
+        lines = [json.loads(line) for line in client.get("/records/export.jsonl").text.splitlines()]
+        assert any(line["case_id"] == loop_case and line["record"]["finding"] for line in lines)
+        sheet = load_workbook(io.BytesIO(client.get("/records/export.xlsx").content)).active
+        assert sheet.cell(1, 1).value == "case_id" and sheet.max_row >= 2
