@@ -17,7 +17,7 @@ from complaint_platform.config import ConfigError, KafkaSettings, load_settings
 SECURE_ENV = {
     "KAFKA_BOOTSTRAP_SERVERS": "kafka-0.example:9093",
     "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
-    "KAFKA_SASL_MECHANISM": "scram-sha-512",
+    "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
     "KAFKA_SASL_USERNAME": "complaints-intake",
     "KAFKA_SASL_PASSWORD": "s3cret",
 }

@@ -59,3 +59,32 @@ def test_settings_from_environment():
         load_settings("intake", {"OTEL_TRACES_EXPORTER": "zipkin"})
     with pytest.raises(ConfigError, match="unknown service"):
         load_settings("billing", {})
+
+
+@pytest.mark.parametrize("env, message", [
+    # Kafka's clients look SASL mechanisms up case-sensitively: a lower-case name would fail at connect time
+    ({"KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "KAFKA_SASL_MECHANISM": "scram-sha-512"},
+     "KAFKA_SASL_MECHANISM must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, got 'scram-sha-512'"),
+    ({"KAFKA_SECURITY_PROTOCOL": "SASL_SSL"}, "KAFKA_SASL_MECHANISM is required with KAFKA_SECURITY_PROTOCOL"),
+    ({"KAFKA_FETCH_MAX_WAIT_MS": "0"}, "KAFKA_FETCH_MAX_WAIT_MS must be between 1 and 10000, got 0"),
+    ({"METRICS_PORT": "70000"}, "METRICS_PORT must be between 0 and 65535, got 70000"),
+    ({"KAFKA_CREATE_TOPICS": "maybe"}, "KAFKA_CREATE_TOPICS must be true or false, got 'maybe'"),
+    ({"MONGODB_URI": "  "}, "MONGODB_URI is set but empty"),
+    ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be one of json, text, got 'xml'"),
+])
+def test_a_bad_variable_is_refused_by_name(env, message):
+    with pytest.raises(ConfigError) as raised:
+        load_settings("dispatch", env)
+    assert str(raised.value).startswith(message)
+
+
+def test_settings_keep_their_defaults_and_accept_the_usual_spellings():
+    settings = load_settings("escalation", {"KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "KAFKA_SASL_MECHANISM": "PLAIN",
+                                            "KAFKA_CREATE_TOPICS": "yes", "LOG_LEVEL": "debug",
+                                            "OTEL_TRACES_EXPORTER": "otlp, console", "UNRELATED": "x"})
+    assert settings.kafka.security_protocol == "SASL_SSL" and settings.kafka.create_topics is True
+    assert (settings.grpc_port, settings.metrics_port, settings.mongodb_database) == (50053, 9463,
+                                                                                      "complaints_escalation")
+    assert settings.log_level == "DEBUG" and settings.traces_exporter == ("otlp", "console")
+    assert settings.metrics_exporter == "prometheus" and settings.policy_file.name == "policy.yaml"
+    assert settings.kafka.batch_size == 200 and settings.otel_service_name == "complaints-escalation"
