@@ -177,8 +177,16 @@ def _parse(message: Message, record: Received) -> Message:
     try:
         message.ParseFromString(record.value)
     except (DecodeError, RecursionError) as exc:
+        if not record.content_type and _looks_like_json(record.value):
+            raise InvalidEvent("content-type", f"the value looks like JSON but the record has no content-type "
+                               f"header, so it was read as binary protobuf: add the Kafka header "
+                               f"'content-type: {JSON}' to send {message.DESCRIPTOR.name} as protobuf-JSON") from None
         raise InvalidEvent("value", f"not a valid {message.DESCRIPTOR.name} protobuf ({exc})") from None
     return message
+
+
+def _looks_like_json(value: bytes | None) -> bool:
+    return (value or b"").lstrip()[:1] in (b"{", b"[")
 
 
 _INT32 = (-(2**31), 2**31 - 1)
