@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 import pymongo
 
 from complaint_platform.policy import load_policy_file
-from services.escalation import store
+from services.escalation import documents, store
 from services.escalation.domain.calendar import HOTLINE
 from services.escalation.domain.deadlines import Deadline
 from services.escalation.domain.policy import load as load_policy
@@ -72,7 +72,7 @@ def main() -> None:
         if stack.external_mongodb:
             for name in (store.DEADLINES, store.CASES, store.CASE_STATES, store.FIRINGS, store.FIRING_RELAY):
                 database[name].drop()  # the benchmark's own database: a real server keeps earlier runs
-        store.ensure_indexes(database)
+        documents.ensure_indexes(database)
         first_due = datetime.now(timezone.utc) + timedelta(seconds=30 + count / 8000)
         due_by_id = seed(database, count, first_due, spread_s)
         tail = EventTail(stack.kafka_bootstrap)

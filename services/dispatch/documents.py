@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from mongoengine import DateTimeField, DictField, Document, IntField, ListField, StringField
 
+from complaint_platform import mongo
+
 
 class DispatchCaseRecord(Document):
     """The owner's case as the owner queues list it; rewritten only when one of these changes."""
@@ -54,5 +56,4 @@ class WorkOrderRecord(Document):
 
 
 def ensure_indexes() -> None:
-    for document in (DispatchCaseRecord, DispatchCaseState, WorkOrderRecord):
-        document.ensure_indexes()
+    mongo.ensure_indexes((DispatchCaseRecord, DispatchCaseState, WorkOrderRecord))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from complaints.v1 import escalation_service_pb2, escalation_service_pb2_grpc
 from complaint_platform.runner import ServiceContext, ServiceParts, run_service
 
-from . import store
+from . import documents, store
 from .clocks import DeadlineFiring
 from .commands import EscalationCommands
 from .domain.policy import load as load_policy
@@ -17,7 +17,7 @@ TICK_SECONDS = 0.1  # breach lateness budget is 1 s
 
 def build(context: ServiceContext) -> ServiceParts:
     policy = load_policy(context.policy.child("escalation"))
-    store.ensure_indexes(context.database)
+    documents.ensure_indexes()
     firing = DeadlineFiring(context.database, policy, context.telemetry.meter)
     handler = EscalationHandler(context.database, policy, on_stored=firing.track)
     firing.release = handler.release

@@ -12,35 +12,18 @@ from complaint_platform.envelope import from_timestamp
 from complaint_platform.inbox import AppliedEvents
 from complaint_platform.mongo import UnitOfWork
 
+from .documents import (DeadlineDocument, DeadlineFiring, EarlyEvent, FiringRelay, SupervisedCaseRow,
+                        SupervisedCaseState, TimelineBatch, YellowCardCount)
 from .domain.deadlines import RUNNING, Deadline
 from .domain.supervision import SupervisedCase
 from .domain.timeline import TimelineEntry, merge
 
-CASES, DEADLINES, TIMELINE, YELLOW_CARDS = "cases", "deadlines", "timeline", "yellow_cards"
-# A case's state (with the ids of the events applied to it and its version) is written with every
-# change: it has no index but its id. Its row in CASES, indexed for the watch lists and the
-# bulletin, is rewritten only when one of its fields changes (SecantusDB rewrites every index of
-# a document it replaces, changed or not; CASES has four).
-CASE_STATES = "case_states"
-PARKED = "early_events"  # events that overtook their case's registration, applied when it comes
-# A firing (warning, breach, ladder step) is an insert, never an update: the embedded database
-# inserts ten times faster than it updates (DESIGN.md s.8), and a unique id per firing makes a
-# second replica's attempt fail instead of firing twice. The clock's document holds its state as
-# of its ``version``; the latest firing of that version, if any, holds the state since.
-FIRINGS, FIRING_RELAY = "deadline_firings", "deadline_firing_relay"
+# The collections and their indexes are declared in documents.py.
+CASES, CASE_STATES = SupervisedCaseRow._get_collection_name(), SupervisedCaseState._get_collection_name()
+DEADLINES, TIMELINE = DeadlineDocument._get_collection_name(), TimelineBatch._get_collection_name()
+YELLOW_CARDS, PARKED = YellowCardCount._get_collection_name(), EarlyEvent._get_collection_name()
+FIRINGS, FIRING_RELAY = DeadlineFiring._get_collection_name(), FiringRelay._get_collection_name()
 LIVE_STATES = sorted(RUNNING | {"PAUSED"})
-
-
-def ensure_indexes(database: Any) -> None:
-    database[DEADLINES].create_index([("case_id", 1), ("state", 1)])
-    database[PARKED].create_index([("case_id", 1)])
-    database[FIRINGS].create_index([("case_id", 1)])  # the only one: each index halves insert speed here
-    database[TIMELINE].create_index([("case_id", 1)])
-    database[CASES].create_index([("risk_score", -1)])
-    database[CASES].create_index([("supervised_since", 1)])
-    database[CASES].create_index([("resolved_at", 1)])
-    database[CASES].create_index([("opened_at", 1)])
-    database[YELLOW_CARDS].create_index([("agent_id", 1), ("month", 1)])
 
 
 def load_cases(database: Any, case_ids: list[str], applied: AppliedEvents | None = None,

@@ -17,6 +17,8 @@ from mongoengine import (
     StringField,
 )
 
+from complaint_platform import mongo
+
 
 class CaseRecord(Document):
     """One customer problem as intake's rules see it; indexed for the lookups. What the other
@@ -145,5 +147,4 @@ ALL = (CaseRecord, CaseViewRecord, SubmissionRecord, CustomerDirectoryEntry, Pub
 
 
 def ensure_indexes() -> None:
-    for document in ALL:
-        document.ensure_indexes()
+    mongo.ensure_indexes(ALL)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from complaints.v1 import verification_service_pb2, verification_service_pb2_grpc
 from complaint_platform.runner import ServiceContext, ServiceParts, run_service
 
-from . import store
+from . import documents
 from .commands import WindowClosing
 from .domain.policy import load as load_policy
 from .handler import VerificationHandler
@@ -14,7 +14,7 @@ from .servicer import VerificationServicer
 
 def build(context: ServiceContext) -> ServiceParts:
     policy = load_policy(context.policy.child("verification"))
-    store.ensure_indexes(context.database)
+    documents.ensure_indexes()
     servicer = VerificationServicer(context.database)
     closing = WindowClosing(context.database, policy)
     return ServiceParts(

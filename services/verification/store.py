@@ -7,20 +7,13 @@ from typing import Any
 
 from complaint_platform.mongo import UnitOfWork
 
+from .documents import AuditEntryDocument, CaseFactDocument, VerificationRecordDocument
 from .domain.audit import AuditEntry, append
 from .domain.record import VerificationRecord
 
-RECORDS, FACTS, AUDIT = "records", "case_facts", "audit_chain"
-
-
-def ensure_indexes(database: Any) -> None:
-    database[RECORDS].create_index([("status", 1), ("customer_id", 1), ("category", 1)])
-    database[RECORDS].create_index([("status", 1), ("signature", 1)])
-    database[RECORDS].create_index([("status", 1), ("closes_at", 1)])
-    database[FACTS].create_index([("customer_id", 1), ("category", 1), ("registered_at", 1)])
-    database[FACTS].create_index([("signature", 1), ("registered_at", 1)])
-    database[RECORDS].create_index([("opened_at", 1), ("_id", 1)])
-    database[RECORDS].create_index([("root_cause_class", 1), ("status", 1)])
+RECORDS = VerificationRecordDocument._get_collection_name()
+FACTS = CaseFactDocument._get_collection_name()
+AUDIT = AuditEntryDocument._get_collection_name()
 
 
 def record_document(record: VerificationRecord, now: datetime) -> dict:

@@ -67,6 +67,18 @@ def connect(uri: str, database: str) -> MongoClient:
     return mongoengine.get_connection()
 
 
+def ensure_indexes(documents, database: Any = None) -> None:
+    """The indexes the service's mongoengine documents declare, on its connection or on
+    ``database`` (a tool's own client)."""
+    for document in documents:
+        if database is None:
+            document.ensure_indexes()
+            continue
+        for keys in document.list_indexes():
+            if keys != [("_id", 1)]:
+                database[document._get_collection_name()].create_index(keys)
+
+
 def release_abandoned_transactions(client: MongoClient, uri: str) -> None:
     """Abort the transactions a killed process of this service left open.
 
