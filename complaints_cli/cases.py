@@ -39,10 +39,21 @@ def case_row(view: intake.CaseView, name: str) -> str:
 
 
 @cases.command("show")
-def show(ctx: typer.Context, case_id: str, target: TargetOption = None, as_json: JsonOption = False) -> None:
+def show(ctx: typer.Context, case_id: Annotated[str, typer.Argument(help="the case id")] = "",
+         submission: Annotated[str, typer.Option(help="or the case a submission joined (with --channel)")] = "",
+         channel: Annotated[str, typer.Option(help="the submission's channel, e.g. HOTLINE")] = "",
+         target: TargetOption = None, as_json: JsonOption = False) -> None:
     """A case as intake sees it: status, owner, deadline, escalation, risk (IntakeService.GetCase)."""
-    with calling(ctx, "intake", target, f"case {case_id}") as stub:
-        view = stub.GetCase(intake.GetCaseRequest(case_id=case_id), **ctx.find_root().obj.options("intake")).case
+    if bool(case_id) == bool(submission) or bool(submission) != bool(channel):
+        raise typer.BadParameter("give a case id, or --submission with --channel")
+    request = intake.GetCaseRequest(case_id=case_id, submission_id=submission)
+    if channel:
+        try:
+            request.channel = common_pb2.Channel.Value("CHANNEL_" + channel.upper().removeprefix("CHANNEL_"))
+        except ValueError:
+            raise typer.BadParameter(f"unknown channel {channel!r}", param_hint="--channel") from None
+    with calling(ctx, "intake", target, f"case {case_id or submission}") as stub:
+        view = stub.GetCase(request, **ctx.find_root().obj.options("intake")).case
     if as_json:
         print_json(as_dict(view))
         return
@@ -63,7 +74,8 @@ def timeline(ctx: typer.Context, case_id: str, target: TargetOption = None, as_j
                                 for entry in answer.entries]})
         return
     table(f"案件 {case_id} 时间线 timeline ({status})", ["时间 at (UTC)", "服务 producer", "事件 event"],
-          [[when(entry, "occurred_at"), entry.producer, entry.event_type] for entry in answer.entries])
+          [[when(entry, "occurred_at"), entry.producer, entry.event_type.removeprefix("complaints.v1.")]
+           for entry in answer.entries])
 
 
 def overdue(ctx: typer.Context, target: TargetOption = None,

@@ -259,3 +259,12 @@ def test_publish_refuses_what_the_services_would_dead_letter(monkeypatch, tmp_pa
     shown = run("publish", "--topic", "complaints.submitted.v1", "-", stdin=json.dumps(example))
     assert shown.exit_code == 1 and "customer.tier" in shown.output and "nothing published" in shown.output
     assert run("publish", str(tmp_path / "unnamed.json")).exit_code == 2
+
+
+def test_case_show_finds_a_case_by_its_submission():
+    stub = Intake()
+    assert run("case", "show", "--submission", "S-9", "--channel", "hotline", stubs={"intake": stub}).exit_code == 0
+    request = stub.requests[0][0]
+    assert (request.submission_id, request.channel, request.case_id) == ("S-9", common_pb2.CHANNEL_HOTLINE, "")
+    assert run("case", "show", "--submission", "S-9", stubs={"intake": stub}).exit_code == 2
+    assert run("case", "show", "--submission", "S-9", "--channel", "FAX", stubs={"intake": stub}).exit_code == 2
