@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
+
 from complaints.v1 import escalation_service_pb2, escalation_service_pb2_grpc
 from complaint_platform.runner import ServiceContext, ServiceParts, run_service
 
 from . import documents, store
 from .clocks import DeadlineFiring
 from .commands import EscalationCommands
-from .domain.policy import load as load_policy
+from .domain.policy import EscalationPolicy, load as load_policy
+from .domain.public_holidays import public_days
 from .handler import EscalationHandler
 from .servicer import EscalationServicer
 
+log = logging.getLogger(__name__)
 TICK_SECONDS = 0.1  # breach lateness budget is 1 s
 
 
 def build(context: ServiceContext) -> ServiceParts:
     policy = load_policy(context.policy.child("escalation"))
+    _warn_of_unknown_holiday_years(policy, context.clock.now())
     documents.ensure_indexes()
     firing = DeadlineFiring(context.database, policy, context.telemetry.meter)
     handler = EscalationHandler(context.database, policy, on_stored=firing.track)
@@ -58,3 +64,13 @@ def _supervision_metrics(context: ServiceContext) -> None:
 
 def main() -> None:
     run_service("escalation", build)
+
+
+def _warn_of_unknown_holiday_years(policy: EscalationPolicy, now: datetime) -> None:
+    """Deadlines are planned into next year too: say when the holiday package does not know it yet."""
+    users = sorted(name for name, calendar in policy.calendars.items() if calendar.public_holidays == "CN")
+    unknown = public_days("CN").unknown_years(now.year, now.year + 1)
+    if users and unknown:
+        log.warning("the chinese-calendar package knows no public holidays for %s: calendars %s count only weekends "
+                    "and the policy's own holidays and working_days there; add the State Council's schedule to the "
+                    "policy or upgrade the package", ", ".join(map(str, unknown)), ", ".join(users))

@@ -10,6 +10,7 @@ from typing import Any
 from complaint_platform.policy import Node, PolicyError, load_policy_file, load_section
 
 from .calendar import DAYS, HOTLINE, BusinessCalendar, parse_hours
+from .public_holidays import public_days
 
 DEFAULT_POLICY_FILE = Path(__file__).resolve().parents[3] / "config" / "policy.yaml"
 SLA_KINDS = ("work_order_accept", "work_order_reply", "case_reply")
@@ -124,4 +125,7 @@ _RISK_WEIGHTS = ("threshold", "repeat_contact", "tier1", "tier2", "per_severity"
 def _calendar(name: str, given: Any, zone: str) -> BusinessCalendar:
     hours = {DAYS.index(day): tuple(parse_hours(part) for part in spec.split(","))
              for day, spec in given.hours.items()}
-    return BusinessCalendar(name, given.timezone or zone, hours, frozenset(given.holidays))
+    public = public_days(given.public_holidays)
+    days_off, days_worked = frozenset(given.holidays), frozenset(given.working_days)  # the policy wins
+    return BusinessCalendar(name, given.timezone or zone, hours, (public.holidays - days_worked) | days_off,
+                            (public.working_days - days_off) | days_worked, given.public_holidays)

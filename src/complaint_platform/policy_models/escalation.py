@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
@@ -77,7 +77,12 @@ def working_hours(text: str) -> tuple[time, time]:
 class Calendar(Strict):
     hours: dict[str, Text] = Field({}, validate_default=True,
                                    description='per weekday (mon..sun): "09:00-18:00", several spans with ","')
-    holidays: list[date | Text] = []
+    public_holidays: Literal["CN", "none"] = Field(
+        "none", description="CN: mainland China's statutory holidays and make-up working days (调休), from the "
+                            "chinese-calendar package, for the years it knows; none: only the days below")
+    holidays: list[date | Text] = Field([], description="days off besides the public ones (wins over them)")
+    working_days: list[date | Text] = Field([], description="make-up working days besides the public ones, "
+                                                            "worked on the first working weekday's hours")
     timezone: Text | None = Field(None, description="the section's timezone when left out")
 
     @field_validator("hours")
@@ -94,13 +99,20 @@ class Calendar(Strict):
             raise PolicyProblem("a calendar needs working hours on at least one day")
         return hours
 
-    @field_validator("holidays")
+    @field_validator("holidays", "working_days")
     @classmethod
-    def _holidays(cls, holidays: list[Any]) -> list[date]:
+    def _days(cls, days: list[Any]) -> list[date]:
         try:  # YAML reads an unquoted 2026-10-01 as a date already
-            return [day if isinstance(day, date) else date.fromisoformat(day) for day in holidays]
+            return [day if isinstance(day, date) else date.fromisoformat(day) for day in days]
         except ValueError as error:
             raise PolicyProblem(str(error)) from None
+
+    @model_validator(mode="after")
+    def _not_both(self) -> Calendar:
+        both = sorted(set(self.holidays) & set(self.working_days))
+        if both:
+            raise PolicyProblem(f"{both[0].isoformat()} is both a holiday and a working day", "working_days")
+        return self
 
 
 class EscalationSection(Strict):

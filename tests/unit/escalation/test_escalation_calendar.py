@@ -13,7 +13,7 @@ HOUR = timedelta(hours=1)
 
 
 def office(policy):
-    return policy.calendars["office_hours"]  # Mon-Fri 09:00-18:00 Shanghai; 10-01, 10-02, 10-05 off
+    return policy.calendars["office_hours"]  # Mon-Fri 09:00-18:00 Shanghai; China's public holidays and 调休
 
 
 def test_hotline_works_around_the_clock():
@@ -51,8 +51,8 @@ def test_start_on_a_saturday_counts_from_monday(policy):
 
 
 def test_national_day_holidays_and_weekend_are_skipped(policy):
-    # Wed 30 Sep 17:00 + 2h: 1h on Wednesday; Thu/Fri holidays, weekend, Mon 5 Oct holiday -> Tue 6 Oct 10:00
-    assert office(policy).add_working_time(local(2026, 9, 30, 17), 2 * HOUR) == local(2026, 10, 6, 10)
+    # Wed 30 Sep 17:00 + 2h: 1h on Wednesday; 1-7 Oct National Day holiday -> Thu 8 Oct 10:00
+    assert office(policy).add_working_time(local(2026, 9, 30, 17), 2 * HOUR) == local(2026, 10, 8, 10)
 
 
 def test_working_time_between_clips_to_hours(policy):
