@@ -52,7 +52,7 @@ def show(ctx: typer.Context, case_id: Annotated[str, typer.Argument(help="the ca
             request.channel = common_pb2.Channel.Value("CHANNEL_" + channel.upper().removeprefix("CHANNEL_"))
         except ValueError:
             raise typer.BadParameter(f"unknown channel {channel!r}", param_hint="--channel") from None
-    with calling(ctx, "intake", target, f"case {case_id or submission}") as stub:
+    with calling(ctx, "intake", target, f"the lookup of case {case_id or submission}") as stub:
         view = stub.GetCase(request, **ctx.find_root().obj.options("intake")).case
     if as_json:
         print_json(as_dict(view))

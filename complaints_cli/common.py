@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from complaint_platform.grpc_channel import ChannelSecurity, open_channel
+from complaint_platform.grpc_errors import describe_failure
 from complaints.v1 import (dispatch_service_pb2_grpc, escalation_service_pb2_grpc, intake_service_pb2_grpc,
                            verification_service_pb2_grpc)
 
@@ -83,30 +84,13 @@ def calling(ctx: typer.Context, service: str, target: str | None, doing: str) ->
     except ValueError as error:  # a TLS file that cannot be read
         fail(str(error))
     except grpc.RpcError as error:
-        fail(rpc_failure(error, service, where, doing))
+        fail(describe_failure(error, service, where, doing))
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(INTERRUPTED) from None
     finally:
         if channel is not None:
             channel.close()
-
-
-def rpc_failure(error: grpc.RpcError, service: str, target: str, doing: str) -> str:
-    code = error.code() if hasattr(error, "code") else None
-    name = code.name if isinstance(code, grpc.StatusCode) else "UNKNOWN"
-    details = " ".join(str((error.details() if hasattr(error, "details") else None) or "").split())
-    suffix = f": {details}" if details else ""
-    if code == grpc.StatusCode.UNAVAILABLE:
-        return f"cannot reach the {service} service at {target} ({name}){suffix}"
-    if code == grpc.StatusCode.UNAUTHENTICATED:
-        return (f"the {service} service at {target} did not accept the credentials ({name}){suffix}; "
-                f"pass a valid --token or set {service.upper()}_GRPC_TOKEN")
-    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
-        return f"the {service} service at {target} did not finish {doing} in time ({name}); try a larger --timeout"
-    if code == grpc.StatusCode.NOT_FOUND:
-        return f"the {service} service at {target} found nothing for {doing} ({name}){suffix}"
-    return f"the {service} service at {target} failed {doing} ({name}){suffix}"
 
 
 def fail(message: str, code: int = FAILED) -> None:

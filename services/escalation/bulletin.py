@@ -19,6 +19,7 @@ from typing import Any
 
 import grpc
 
+from complaint_platform.grpc_errors import describe_failure
 from complaint_platform.grpc_channel import ChannelSecurity, add_tls_arguments, open_channel, security_from
 from complaints.v1 import escalation_service_pb2 as pb, escalation_service_pb2_grpc
 
@@ -141,18 +142,7 @@ def write(text: str, output: str | None) -> None:
 
 def rpc_failure(error: grpc.RpcError, target: str) -> str:
     """One line naming the target and the status code."""
-    code = error.code() if hasattr(error, "code") else None
-    name = code.name if isinstance(code, grpc.StatusCode) else "UNKNOWN"
-    details = " ".join(str((error.details() if hasattr(error, "details") else None) or "").split())
-    suffix = f": {details}" if details else ""
-    if code == grpc.StatusCode.UNAVAILABLE:
-        return f"cannot reach the escalation service at {target} ({name}){suffix}"
-    if code == grpc.StatusCode.UNAUTHENTICATED:
-        return (f"the escalation service at {target} did not accept the credentials ({name}){suffix}; "
-                "pass a valid --token or set ESCALATION_GRPC_TOKEN")
-    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
-        return f"the escalation service at {target} did not answer in time ({name}); try a larger --timeout"
-    return f"the escalation service at {target} failed the bulletin ({name}){suffix}"
+    return describe_failure(error, "escalation", target, "the bulletin")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from typing import Any
 
 import grpc
 
+from complaint_platform.grpc_errors import describe_failure
 from complaint_platform.grpc_channel import ChannelSecurity, add_tls_arguments, open_channel, security_from
 from complaints.v1 import verification_service_pb2 as pb, verification_service_pb2_grpc
 
@@ -202,20 +203,7 @@ def verify(stub: Any, args: argparse.Namespace, options: dict[str, Any]) -> int:
 
 def rpc_failure(error: grpc.RpcError, target: str, command: str) -> str:
     """One line naming the target and the status code."""
-    code = error.code() if hasattr(error, "code") else None
-    name = code.name if isinstance(code, grpc.StatusCode) else "UNKNOWN"
-    details = " ".join(str((error.details() if hasattr(error, "details") else None) or "").split())
-    what = "the export" if command == "export" else "the chain check"
-    if code == grpc.StatusCode.UNAVAILABLE:
-        return f"cannot reach the verification service at {target} ({name})"
-    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
-        return f"the verification service at {target} did not finish {what} in time ({name}); try a larger --timeout"
-    if code == grpc.StatusCode.UNAUTHENTICATED:
-        return (f"the verification service at {target} did not accept the credentials ({name})"
-                f"{': ' + details if details else ''}; pass a valid --token or set VERIFICATION_GRPC_TOKEN")
-    if code == grpc.StatusCode.PERMISSION_DENIED:
-        return f"the verification service at {target} refused {what} ({name}){': ' + details if details else ''}"
-    return f"the verification service at {target} failed {what} ({name}){': ' + details if details else ''}"
+    return describe_failure(error, "verification", target, "the export" if command == "export" else "the chain check")
 
 
 def _trailer(call: Any, key: str) -> str | None:

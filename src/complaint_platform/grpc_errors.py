@@ -41,3 +41,22 @@ def rpc(method):
             context.abort(grpc.StatusCode.NOT_FOUND, str(error))
 
     return wrapper
+
+
+def describe_failure(error: grpc.RpcError, service: str, target: str, doing: str) -> str:
+    """A failed call, for a command-line tool's one line on stderr: the service, the target, the status code,
+    and what to do about it."""
+    code = error.code() if hasattr(error, "code") else None
+    name = code.name if isinstance(code, grpc.StatusCode) else "UNKNOWN"
+    details = " ".join(str((error.details() if hasattr(error, "details") else None) or "").split())
+    suffix = f": {details}" if details else ""
+    if code == grpc.StatusCode.UNAVAILABLE:
+        return f"cannot reach the {service} service at {target} ({name})"
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return f"the {service} service at {target} did not finish {doing} in time ({name}); try a larger --timeout"
+    if code == grpc.StatusCode.UNAUTHENTICATED:
+        return (f"the {service} service at {target} did not accept the credentials ({name}){suffix}; "
+                f"pass a valid --token or set {service.upper()}_GRPC_TOKEN")
+    if code == grpc.StatusCode.PERMISSION_DENIED:
+        return f"the {service} service at {target} refused {doing} ({name}){suffix}"
+    return f"the {service} service at {target} failed {doing} ({name}){suffix}"

@@ -137,7 +137,7 @@ def test_case_show_json_is_the_case_view():
 
 @pytest.mark.parametrize("code, words", [
     (grpc.StatusCode.UNAVAILABLE, "cannot reach the intake service at 127.0.0.1:50051"),
-    (grpc.StatusCode.NOT_FOUND, "found nothing for case K-404"),
+    (grpc.StatusCode.NOT_FOUND, "failed the lookup of case K-404 (NOT_FOUND): no such case"),
     (grpc.StatusCode.UNAUTHENTICATED, "set INTAKE_GRPC_TOKEN"),
 ])
 def test_a_failed_call_is_one_line_and_exit_2(code, words):
