@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup dev test test-unit test-integration test-faults proto proto-check proto-snapshot k8s-check bench bench-deadlines bench-lookups clean
+.PHONY: setup dev test browser bench-console test-unit test-integration test-faults proto proto-check proto-snapshot k8s-check bench bench-deadlines bench-lookups clean
 
 setup: $(INSTALLED)
 
@@ -23,7 +23,7 @@ $(INSTALLED): pyproject.toml requirements/lock.txt
 dev: setup
 	@$(PY) -m tools.dev
 
-test: setup proto-check
+test: setup proto-check browser
 	@$(PY) -m pytest -q -p no:cacheprovider --ignore=tests/faults
 
 test-unit: setup
@@ -36,6 +36,15 @@ test-integration: setup
 # nothing was lost or done twice (about 10 minutes; FAULT_COMPLAINTS, FAULT_RATE, FAULT_SEED).
 test-faults: setup
 	@$(PY) -m pytest -q -p no:cacheprovider -m faults tests/faults
+
+# The console's browser tests drive Debian's chromium through its chromedriver (never a browser
+# downloaded at run time); installed with apt-get when missing, as root or through sudo.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; else \
+	  echo ">> installing chromium and chromium-driver (the console's browser tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    chromium chromium-driver fonts-noto-cjk >/dev/null; fi
 
 proto: setup
 	@$(PY) -m tools.gen_protos
@@ -63,6 +72,7 @@ clean:
 # KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI run it against a real Kafka and MongoDB.
 bench: setup
 	@$(PY) -m tools.bench
+	@$(PY) -m tools.bench_console
 	@$(PY) -m tools.bench_deadlines
 
 # Breach lateness with 100k open deadlines (BENCH_DEADLINES, BENCH_SPREAD_S); writes bench-results/deadlines.json.
@@ -72,3 +82,7 @@ bench-deadlines: setup
 # gRPC lookup latency p50/p95/p99 at BENCH_LOOKUP_RATE (default 1,000/s, open loop); writes bench-results/lookups.json.
 bench-lookups: setup
 	@$(PY) -m tools.bench_lookups
+
+# Console page loads with BENCH_CONSOLE_CASES (default 10,000) cases in the stack; writes bench-results/console.json.
+bench-console: setup
+	@$(PY) -m tools.bench_console

@@ -32,6 +32,7 @@ def ports_from_env() -> Ports:
     for name in SERVICES:
         ports.grpc[name] = int(os.environ.get(f"{name.upper()}_GRPC_PORT", ports.grpc[name]))
         ports.metrics[name] = int(os.environ.get(f"{name.upper()}_METRICS_PORT", ports.metrics[name]))
+    ports.console = int(os.environ.get("CONSOLE_PORT", ports.console))
     return ports
 
 
@@ -74,6 +75,9 @@ def main() -> None:
             stack.start_service(name)
             stack.wait_healthy(name)
             done(started)
+        started = step("console (web)")
+        stack.start_console()
+        done(started)
         print_endpoints(stack)
         shown = demo(stack)
         if os.environ.get("SIMULATE") == "1":
@@ -96,6 +100,7 @@ def print_endpoints(stack: EmbeddedStack) -> None:
     print(f"  MongoDB    {stack.mongodb_uri}")
     for name in SERVICES:
         print(f"  {name:<13}gRPC 127.0.0.1:{stack.ports.grpc[name]}   metrics http://127.0.0.1:{stack.ports.metrics[name]}/metrics")
+    print(f"  console    http://127.0.0.1:{stack.ports.console}/   (监督与审计控制台; ?lang=en for English)")
     print(f"  logs       {stack.log_dir}/<service>.log   spans .dev/spans.jsonl")
     print(f"  try        grpcurl -plaintext 127.0.0.1:{stack.ports.grpc['intake']} list\n")
 

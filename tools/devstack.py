@@ -65,15 +65,17 @@ class Ports:
                                                           "escalation": 50053, "verification": 50054})
     metrics: dict[str, int] = field(default_factory=lambda: {"intake": 9461, "dispatch": 9462,
                                                              "escalation": 9463, "verification": 9464})
+    console: int = 8080  # the web console (services/console), HTTP
 
     @classmethod
     def free(cls) -> Ports:
         return cls(kafka=free_port(), mongodb=free_port(), s3=free_port(),
                    grpc={name: free_port() for name in SERVICES},
-                   metrics={name: free_port() for name in SERVICES})
+                   metrics={name: free_port() for name in SERVICES}, console=free_port())
 
     def all(self) -> dict[str, int]:
-        named = {"KAFKA_PORT": self.kafka, "MONGODB_PORT": self.mongodb, "S3_PORT": self.s3}
+        named = {"KAFKA_PORT": self.kafka, "MONGODB_PORT": self.mongodb, "S3_PORT": self.s3,
+                 "CONSOLE_PORT": self.console}
         named.update({f"{name.upper()}_GRPC_PORT": port for name, port in self.grpc.items()})
         named.update({f"{name.upper()}_METRICS_PORT": port for name, port in self.metrics.items()})
         return named
@@ -211,6 +213,15 @@ class EmbeddedStack:
         env = self.service_env(name)
         env.update({"GRPC_PORT": str(self.ports.grpc[replica]), "METRICS_PORT": str(self.ports.metrics[replica])})
         return self._spawn(replica, [sys.executable, "-m", f"services.{name}"], env, cwd=ROOT, inherit_env=False)
+
+    def start_console(self, timeout_s: float = 30) -> str:
+        """The web console, talking to the four services over gRPC only; returns its URL."""
+        env = dict(os.environ)
+        env.update({"CONSOLE_PORT": str(self.ports.console), "PYTHONUNBUFFERED": "1", "LOG_FORMAT": "json",
+                    **{f"{name.upper()}_GRPC_TARGET": f"127.0.0.1:{self.ports.grpc[name]}" for name in SERVICES}})
+        process = self._spawn("console", [sys.executable, "-m", "services.console"], env, cwd=ROOT, inherit_env=False)
+        wait_for_port(self.ports.console, timeout_s, process, "console")
+        return f"http://127.0.0.1:{self.ports.console}/"
 
     def start_services(self, names=SERVICES) -> None:
         for name in names:

@@ -30,7 +30,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from .k8s_objects import check_pods, of_kind, ref, selected, service_of, service_selector
+from .k8s_objects import check_pods, of_kind, ref, selected, service_of, service_selector, web_service_of
 
 ROOT = Path(__file__).resolve().parents[1]
 K8S = ROOT / "deploy" / "k8s"
@@ -234,6 +234,8 @@ def check_autoscalers(report: Report, tag: str, docs: list[dict[str, Any]], cons
         low, high = hpa["spec"].get("minReplicas", 1), hpa["spec"]["maxReplicas"]
         if low > high:
             report.fail(where, f"minReplicas {low} > maxReplicas {high}")
+        if web_service_of(deployment):
+            continue  # consumes no topic: no partition bound
         service = service_of(deployment, consumed)
         counts = sorted((partitions.get(topic, 0), topic) for topic in consumed.get(service, ()))
         if not counts:

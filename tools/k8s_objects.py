@@ -9,6 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 GRACE_SECONDS = 30  # what the services' SIGTERM drain is built to fit in
+# Web workloads: they serve HTTP on the port named http (set by this variable), consume no topic,
+# hold no policy and are probed over HTTP.
+WEB_SERVICES = {"console": "CONSOLE_PORT"}
 
 
 def ref(doc: dict[str, Any]) -> str:
@@ -45,6 +48,10 @@ def service_selector(service: dict[str, Any]) -> dict[str, Any] | None:
     return {"matchLabels": labels} if labels else None
 
 
+def web_service_of(deployment: dict[str, Any]) -> str | None:
+    return service_of(deployment, WEB_SERVICES)
+
+
 def service_of(deployment: dict[str, Any], known: dict[str, Any]) -> str | None:
     """The service a Deployment runs, from `python -m services.<name>` in its command or args."""
     for container in deployment["spec"]["template"]["spec"]["containers"]:
@@ -67,7 +74,8 @@ def check_pods(report, tag: str, docs: list[dict[str, Any]], consumed: dict[str,
 
 def pod_problems(pod: dict[str, Any], deployment: dict[str, Any], consumed: dict[str, Any],
                  accounts: set[str]) -> Iterator[str]:
-    if service_of(deployment, consumed) is None:
+    web = web_service_of(deployment) is not None
+    if not web and service_of(deployment, consumed) is None:
         yield f"runs none of the services {sorted(consumed)} (python -m services.<name>)"
     if pod.get("serviceAccountName") not in accounts:
         yield f"serviceAccountName {pod.get('serviceAccountName')!r} is not a rendered ServiceAccount"
@@ -75,10 +83,11 @@ def pod_problems(pod: dict[str, Any], deployment: dict[str, Any], consumed: dict
         yield f"terminationGracePeriodSeconds must be {GRACE_SECONDS} (the services' drain fits in it)"
     empty_dirs = {v["name"] for v in pod.get("volumes", ()) if "emptyDir" in v}
     for container in pod["containers"]:
-        yield from container_problems(container, pod, empty_dirs)
+        yield from container_problems(container, pod, empty_dirs, WEB_SERVICES.get(web_service_of(deployment) or ""))
 
 
-def container_problems(container: dict[str, Any], pod: dict[str, Any], empty_dirs: set[str]) -> Iterator[str]:
+def container_problems(container: dict[str, Any], pod: dict[str, Any], empty_dirs: set[str],
+                       web_port_variable: str | None = None) -> Iterator[str]:
     name, security = container["name"], container.get("securityContext", {})
     if not (security.get("runAsNonRoot") or pod.get("securityContext", {}).get("runAsNonRoot")):
         yield f"container {name}: runAsNonRoot is not set"
@@ -93,12 +102,27 @@ def container_problems(container: dict[str, Any], pod: dict[str, Any], empty_dir
             yield f"container {name}: no {part} for {', '.join(sorted(missing))}"
     if not any(m["mountPath"] == "/tmp" and m["name"] in empty_dirs for m in container.get("volumeMounts", ())):
         yield f"container {name}: /tmp is not an emptyDir (the root filesystem is read-only)"
-    grpc_port = next((p["containerPort"] for p in container.get("ports", ()) if p.get("name") == "grpc"), None)
     env = {var["name"]: var.get("value") for var in container.get("env", ())}
+    if web_port_variable:
+        yield from web_problems(container, env, web_port_variable)
+        return
+    grpc_port = next((p["containerPort"] for p in container.get("ports", ()) if p.get("name") == "grpc"), None)
     if grpc_port is None or env.get("GRPC_PORT") != str(grpc_port):
         yield f"container {name}: GRPC_PORT {env.get('GRPC_PORT')!r} does not match the port named grpc ({grpc_port})"
     yield from probe_problems(container, env, grpc_port)
     yield from policy_mount_problems(container, pod, env)
+
+
+def web_problems(container: dict[str, Any], env: dict[str, str | None], variable: str) -> Iterator[str]:
+    """HTTP on the port named http, as ``variable`` sets it, and HTTP probes on that port."""
+    name = container["name"]
+    port = next((p["containerPort"] for p in container.get("ports", ()) if p.get("name") == "http"), None)
+    if port is None or env.get(variable) != str(port):
+        yield f"container {name}: {variable} {env.get(variable)!r} does not match the port named http ({port})"
+    for probe in ("readinessProbe", "livenessProbe"):
+        probed = container.get(probe, {}).get("httpGet", {}).get("port")
+        if probed not in ("http", port):
+            yield f"container {name}: {probe} is not an HTTP probe on the port named http ({port})"
 
 
 def probe_problems(container: dict[str, Any], env: dict[str, str | None], grpc_port: int | None) -> Iterator[str]:

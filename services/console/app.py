@@ -81,7 +81,7 @@ def form_value(form, name: str, limit: int = 500) -> str:
 def build(settings: ConsoleSettings, backends: Backends | None = None) -> Starlette:
     from . import pages
 
-    console = Console(settings, backends or Backends(settings.targets))
+    console = Console(settings, backends or Backends(settings.targets, settings.grpc_ca_file))
     routes = [Route(path, endpoint, methods=methods) for path, endpoint, methods in pages.routes(console)]
     async def sign_in(request: Request) -> Response:
         return await login(console, request)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -48,9 +49,14 @@ def targets_from_env(env=os.environ) -> dict[str, str]:
 class Backends:
     """Channels to the four services, shared by every request (gRPC channels are thread-safe)."""
 
-    def __init__(self, targets: dict[str, str]) -> None:
+    def __init__(self, targets: dict[str, str], ca_file: str = "") -> None:
+        """``ca_file``: the services serve gRPC over TLS with a certificate from this CA (prod)."""
         self.targets = targets
-        self._channels = {name: grpc.insecure_channel(target) for name, target in targets.items()}
+        if ca_file:
+            credentials = grpc.ssl_channel_credentials(root_certificates=Path(ca_file).read_bytes())
+            self._channels = {name: grpc.secure_channel(target, credentials) for name, target in targets.items()}
+        else:
+            self._channels = {name: grpc.insecure_channel(target) for name, target in targets.items()}
         self._stubs = {name: STUBS[name](channel) for name, channel in self._channels.items()}
 
     def session(self, token: str) -> Session:

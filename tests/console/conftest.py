@@ -35,25 +35,12 @@ def console_stack(tmp_path_factory):
         stack.start_infrastructure()
         stack.create_topics(partitions=3)
         stack.start_services()
-        stack.console_url = start_console(stack)
+        stack.console_url = stack.start_console().rstrip("/")
         yield stack
     finally:
         if os.environ.get("KEEP_STACK_LOGS"):
             print(f"console stack logs kept in {stack.log_dir}")
         stack.stop()
-
-
-def start_console(stack) -> str:
-    """The console as a real process beside the services, as ``make dev`` runs it."""
-    from tools.devstack import free_port, wait_for_port
-
-    port = free_port()
-    env = {**os.environ, "CONSOLE_PORT": str(port), "LOG_FORMAT": "json", "PYTHONUNBUFFERED": "1",
-           **{f"{name.upper()}_GRPC_TARGET": f"127.0.0.1:{stack.ports.grpc[name]}"
-              for name in ("intake", "dispatch", "escalation", "verification")}}
-    process = stack._spawn("console", [sys.executable, "-m", "services.console"], env, cwd=ROOT)
-    wait_for_port(port, 30, process, "console")
-    return f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="package")
