@@ -118,7 +118,7 @@ class EmbeddedStack:
     def mongodb_uri(self) -> str:
         if self.external_mongodb:
             return self.external_mongodb
-        # retryWrites=false: SecantusDB degrades badly with retryable writes (DESIGN.md s.8)
+        # retryWrites=false: SecantusDB degrades badly with retryable writes (docs/design.md s.8)
         return f"mongodb://127.0.0.1:{self.ports.mongodb}/?retryWrites=false&directConnection=true"
 
     def check_ports(self) -> None:

@@ -16,7 +16,7 @@ Generation is hypothesis, derandomized (``settings(derandomize=True)`` plus an e
 ``@seed`` for top-up rounds), so a failure reproduces exactly; only the run token in the ids
 changes between runs, so events never collide with those of an earlier run on the same stack.
 
-Decisions the contract leaves open, made explicit in these modules (DESIGN.md s.5, validation.py):
+Decisions the contract leaves open, made explicit in these modules (docs/design.md s.5, validation.py):
 
 * A far-future ``promised_reply_at`` / ``due_at`` is bad beyond ten years (``FUTURE_HORIZON``):
   "9999-12-31" is a sender's "never" sentinel, not a date. Up to ten years ahead is valid.
