@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from complaints.v1 import dispatch_service_pb2, dispatch_service_pb2_grpc
+from complaint_platform.hop_metrics import MeasuredHandler
 from complaint_platform.runner import ServiceContext, ServiceParts, run_service
 
 from . import documents
@@ -19,7 +20,7 @@ def build(context: ServiceContext) -> ServiceParts:
     servicer = DispatchServicer(DispatchCommands(context.database, policy, context.commands, handler.store,
                                                  handler.forget))
     return ServiceParts(
-        handler=handler,
+        handler=MeasuredHandler(handler, context.telemetry.meter),
         register_grpc=lambda server: dispatch_service_pb2_grpc.add_DispatchServiceServicer_to_server(servicer, server),
         grpc_service_names=[dispatch_service_pb2.DESCRIPTOR.services_by_name["DispatchService"].full_name],
     )

@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 
 from complaints.v1 import escalation_service_pb2, escalation_service_pb2_grpc
+from complaint_platform.hop_metrics import MeasuredHandler
 from complaint_platform.runner import ServiceContext, ServiceParts, run_service
 
 from . import documents, store
@@ -31,7 +32,7 @@ def build(context: ServiceContext) -> ServiceParts:
     servicer = EscalationServicer(context.database, policy, commands, context.clock)
     _supervision_metrics(context)
     return ServiceParts(
-        handler=handler,
+        handler=MeasuredHandler(handler, context.telemetry.meter),
         register_grpc=lambda server: escalation_service_pb2_grpc.add_EscalationServiceServicer_to_server(servicer, server),
         grpc_service_names=[escalation_service_pb2.DESCRIPTOR.services_by_name["EscalationService"].full_name],
         jobs=[(TICK_SECONDS, firing.fire_due_deadlines, firing.published)],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from complaints.v1 import intake_service_pb2, intake_service_pb2_grpc
+from complaint_platform.hop_metrics import MeasuredHandler
 from complaint_platform.runner import ServiceContext, ServiceParts, run_service
 
 from . import documents
@@ -20,7 +21,7 @@ def build(context: ServiceContext) -> ServiceParts:
     commands.release = handler.release
     servicer = IntakeLookups(commands)
     return ServiceParts(
-        handler=handler,
+        handler=MeasuredHandler(handler, context.telemetry.meter),
         register_grpc=lambda server: intake_service_pb2_grpc.add_IntakeServiceServicer_to_server(servicer, server),
         grpc_service_names=[intake_service_pb2.DESCRIPTOR.services_by_name["IntakeService"].full_name],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from complaints.v1 import verification_service_pb2, verification_service_pb2_grpc
+from complaint_platform.hop_metrics import MeasuredHandler
 from complaint_platform.runner import ServiceContext, ServiceParts, run_service
 
 from . import documents
@@ -18,7 +19,7 @@ def build(context: ServiceContext) -> ServiceParts:
     servicer = VerificationServicer(context.database)
     closing = WindowClosing(context.database, policy)
     return ServiceParts(
-        handler=VerificationHandler(context.database, policy),
+        handler=MeasuredHandler(VerificationHandler(context.database, policy), context.telemetry.meter),
         register_grpc=lambda server: verification_service_pb2_grpc.add_VerificationServiceServicer_to_server(
             servicer, server),
         grpc_service_names=[verification_service_pb2.DESCRIPTOR.services_by_name["VerificationService"].full_name],
