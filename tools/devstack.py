@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_fixed
+
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("intake", "dispatch", "escalation", "verification")
 
@@ -43,17 +45,24 @@ def port_in_use(port: int) -> bool:
     return False
 
 
+def until_true(timeout_s: float, every_s: float) -> Retrying:
+    """Calls a check until it returns True (an exception it raises ends the wait); RetryError on time-out."""
+    return Retrying(retry=retry_if_result(lambda done: not done), stop=stop_after_delay(timeout_s),
+                    wait=wait_fixed(every_s))
+
+
 def wait_for_port(port: int, timeout_s: float, process: subprocess.Popen | None = None, what: str = "") -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    def listening() -> bool:
         if process is not None and process.poll() is not None:
             raise StackError(f"{what} exited with code {process.returncode} before listening on {port}")
         with socket.socket() as probe:
             probe.settimeout(0.2)
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise StackError(f"{what or 'server'} did not listen on port {port} within {timeout_s:.0f}s")
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    try:
+        until_true(timeout_s, 0.1)(listening)
+    except RetryError:
+        raise StackError(f"{what or 'server'} did not listen on port {port} within {timeout_s:.0f}s") from None
 
 
 @dataclass
@@ -233,9 +242,9 @@ class EmbeddedStack:
         import grpc
         from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-        deadline = time.monotonic() + timeout_s
         target = f"127.0.0.1:{self.ports.grpc[name]}"
-        while time.monotonic() < deadline:
+
+        def serving() -> bool:
             process = self.processes[name]
             if process.poll() is not None:
                 raise StackError(f"{name} exited with code {process.returncode}; see {self.log_path(name)}:\n"
@@ -243,12 +252,14 @@ class EmbeddedStack:
             with grpc.insecure_channel(target) as channel:
                 try:
                     reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
-                    if reply.status == health_pb2.HealthCheckResponse.SERVING:
-                        return
                 except grpc.RpcError:
-                    pass
-            time.sleep(0.2)
-        raise StackError(f"{name} not healthy on {target} within {timeout_s:.0f}s:\n" + self.tail(name))
+                    return False
+                return reply.status == health_pb2.HealthCheckResponse.SERVING
+
+        try:
+            until_true(timeout_s, 0.2)(serving)
+        except RetryError:
+            raise StackError(f"{name} not healthy on {target} within {timeout_s:.0f}s:\n" + self.tail(name)) from None
 
     def stop_service(self, name: str, sig: int = signal.SIGTERM, timeout_s: float = 30) -> int | None:
         process = self.processes.pop(name, None)

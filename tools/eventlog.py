@@ -18,6 +18,7 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from kafka import KafkaProducer
+from tenacity import AsyncRetrying, RetryError, retry_if_result, stop_after_attempt, wait_fixed
 
 from complaints.v1 import envelope_pb2
 from complaint_platform.envelope import payload_of
@@ -76,16 +77,20 @@ class Publisher:
 
 async def partitions_of(consumer, topics: Iterable[str], attempts: int = 150) -> list[TopicPartition]:
     """Every partition of ``topics``, waiting (0.2 s per attempt) for topics still being created."""
+    async def partitions_for(topic: str) -> set[int] | None:
+        found = consumer.partitions_for_topic(topic)
+        if not found:
+            await consumer._client.force_metadata_update()
+        return found
+
+    waiting = AsyncRetrying(retry=retry_if_result(lambda found: not found), stop=stop_after_attempt(attempts),
+                            wait=wait_fixed(0.2))
     partitions = []
     for topic in topics:
-        for _ in range(attempts):
-            found = consumer.partitions_for_topic(topic)
-            if found:
-                break
-            await consumer._client.force_metadata_update()
-            await asyncio.sleep(0.2)
-        else:
-            raise RuntimeError(f"topic {topic} does not exist")
+        try:
+            found = await waiting(partitions_for, topic)
+        except RetryError:
+            raise RuntimeError(f"topic {topic} does not exist") from None
         partitions += [TopicPartition(topic, partition) for partition in sorted(found)]
     return partitions
 

@@ -29,6 +29,7 @@ from opentelemetry.sdk.trace.export import (
     SpanExportResult,
 )
 from opentelemetry.trace import SpanKind, Status
+from pythonjsonlogger.json import JsonFormatter
 
 from .config import Settings
 from .masking import mask_fields, mask_text, mask_value
@@ -182,31 +183,30 @@ def _meter_provider(settings: Settings, resource: Resource) -> MeterProvider:
     return provider
 
 
-class JsonLogFormatter(logging.Formatter):
-    """Structured logs: one JSON object per line, with trace ids and masked personal data."""
+class JsonLogFormatter(JsonFormatter):
+    """Structured logs (python-json-logger): one JSON object per line with the time in UTC (``ts``),
+    ``level``, ``service``, ``logger``, ``message``, the ``trace_id``/``span_id`` of the current span,
+    the record's ``fields`` and the exception as ``error``; personal data masked in all of them."""
+
+    _UNMASKED = frozenset({"ts", "level", "service", "logger", "trace_id", "span_id"})
 
     def __init__(self, service: str) -> None:
-        super().__init__()
-        self._service = service
+        super().__init__("%(levelname)s %(name)s %(message)s", timestamp="ts", static_fields={"service": service},
+                         rename_fields={"levelname": "level", "name": "logger", "exc_info": "error"},
+                         json_ensure_ascii=False)
 
-    def format(self, record: logging.LogRecord) -> str:
-        context = trace.get_current_span().get_span_context()
-        entry: dict[str, Any] = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
-            "level": record.levelname,
-            "service": self._service,
-            "logger": record.name,
-            "message": mask_text(record.getMessage()),
-        }
-        if context.is_valid:
-            entry["trace_id"] = format(context.trace_id, "032x")
-            entry["span_id"] = format(context.span_id, "016x")
-        fields = getattr(record, "fields", None)
+    def add_fields(self, log_data: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]) -> None:
+        super().add_fields(log_data, record, message_dict)
+        fields = log_data.pop("fields", None)
         if isinstance(fields, dict):
-            entry.update(mask_fields(fields))
-        if record.exc_info:
-            entry["error"] = mask_text(self.formatException(record.exc_info))
-        return json.dumps(entry, ensure_ascii=False, default=str)
+            log_data.update(fields)
+        context = trace.get_current_span().get_span_context()
+        if context.is_valid:
+            log_data["trace_id"] = format(context.trace_id, "032x")
+            log_data["span_id"] = format(context.span_id, "016x")
+
+    def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
+        return {key: value if key in self._UNMASKED else mask_value(key, value) for key, value in log_data.items()}
 
 
 class MaskingTextFormatter(logging.Formatter):
