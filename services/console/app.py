@@ -20,7 +20,8 @@ from starlette.staticfiles import StaticFiles
 from . import i18n
 from .clients import Backends, ServiceRefusal, Session
 from .settings import ConsoleSettings
-from .views.common import percent, points
+from .snapshots import Snapshot, Snapshots
+from .views.common import local_text, percent, points
 
 HERE = Path(__file__).parent
 TOKEN_COOKIE, NAME_COOKIE, LANG_COOKIE = "console_token", "console_user", "console_lang"
@@ -40,9 +41,14 @@ class Console:
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
                                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
         self.templates.filters.update(percent=percent, points=points)
+        self.snapshots = Snapshots(settings.snapshot_seconds)
 
     def session(self, request: Request) -> Session:
-        return self.backends.session(request.cookies.get(TOKEN_COOKIE, ""))
+        return self.backends.session(token(request))
+
+    def snapshot(self, request: Request, key: tuple, load) -> Snapshot:
+        """An aggregate read as the caller may see it, at most ``snapshot_seconds`` old (snapshots.py)."""
+        return self.snapshots.get(token(request), key, load)
 
     def render(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         lang = language(request)
@@ -52,7 +58,7 @@ class Console:
             t=i18n.translator(lang), lang=lang, nav=NAV, path=request.url.path,
             switch_url=f"{request.url.path}?{urlencode({**query, 'lang': other})}",
             user=user_name(request), signed_in=bool(request.cookies.get(TOKEN_COOKIE)),
-            zone=self.settings.timezone, **context)
+            zone=self.settings.timezone, local_text=local_text, **context)
         response = HTMLResponse(page, status_code=status)
         if request.query_params.get("lang") in i18n.LANGUAGES:
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
@@ -63,6 +69,10 @@ class Console:
         log.warning("call refused", extra={"fields": {"backend": refusal.service, "method": refusal.method,
                                                       "code": refusal.code.name, "path": request.url.path}})
         return self.render(request, template, status=STATUS_OF[refusal.kind], error=refusal, **context)
+
+
+def token(request: Request) -> str:
+    return request.cookies.get(TOKEN_COOKIE, "")
 
 
 def language(request: Request) -> str:

@@ -15,7 +15,7 @@ from complaints.v1 import (common_pb2, dispatch_service_pb2 as dispatch, escalat
                            intake_service_pb2 as intake, verification_service_pb2 as verification)
 
 from . import exports, i18n
-from .app import Console, form_value, language, user_name
+from .app import Console, form_value, language, token, user_name
 from .clients import ServiceRefusal
 from .views import bulletin as bulletin_views, case_page, overview as overview_views, records as record_views
 from .views.cases import search_request, search_rows
@@ -40,20 +40,30 @@ def _stamp(moment: datetime):
 def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
     zone = console.settings.timezone
 
-    def overview(request: Request) -> Response:
-        start_today, start_month, tomorrow = overview_views.day_and_month(datetime.now(timezone.utc), zone)
+    def overview_answers(request: Request, now: datetime) -> list[Any]:
+        start_today, start_month, tomorrow = overview_views.day_and_month(now, zone)
         answers = console.session(request).calls(
             ("intake", "SummariseCases", intake.SummariseCasesRequest(registered_from=_stamp(start_today),
                                                                       registered_to=_stamp(tomorrow))),
             ("intake", "SummariseCases", intake.SummariseCasesRequest(registered_from=_stamp(start_month),
                                                                       registered_to=_stamp(tomorrow))),
-            ("escalation", "GetBulletin", escalation.GetBulletinRequest(period=escalation.BULLETIN_PERIOD_DAILY)),
-            ("escalation", "GetBulletin", escalation.GetBulletinRequest(period=escalation.BULLETIN_PERIOD_MONTHLY)),
+            ("escalation", "GetBulletin", escalation.GetBulletinRequest(period=escalation.BULLETIN_PERIOD_DAILY,
+                                                                        at=_stamp(now))),
+            ("escalation", "GetBulletin", escalation.GetBulletinRequest(period=escalation.BULLETIN_PERIOD_MONTHLY,
+                                                                        at=_stamp(now))),
             ("escalation", "ListAtRiskCases", escalation.ListAtRiskCasesRequest(limit=10)))
         if refusal := _first_refusal(answers):
+            raise refusal
+        return answers
+
+    def overview(request: Request) -> Response:
+        now = datetime.now(timezone.utc)
+        try:
+            snapshot = console.snapshot(request, ("overview",), lambda: overview_answers(request, now))
+        except ServiceRefusal as refusal:
             return console.refused(request, refusal)
-        today, month, daily, monthly, at_risk = answers
-        return console.render(request, "overview.html", view=overview_views.overview(
+        today, month, daily, monthly, at_risk = snapshot.value
+        return console.render(request, "overview.html", as_of=snapshot.taken_at, view=overview_views.overview(
             today, month, json.loads(daily.json), json.loads(monthly.json), at_risk))
 
     def cases(request: Request) -> Response:
@@ -97,14 +107,17 @@ def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
         return console.render(request, "case.html", page=page, done=request.query_params.get("done", ""))
 
     def supervision_page(request: Request, status: int = 200, **extra) -> Response:
-        answers = console.session(request).calls(
-            ("escalation", "ListWatchedCases", escalation.ListWatchedCasesRequest(limit=200)),
-            ("escalation", "ListSupervisedCases", escalation.ListSupervisedCasesRequest(
-                page=common_pb2.PageRequest(page_size=100))))
-        if refusal := _first_refusal(answers):
+        session = console.session(request)
+        try:
+            # the watch list scans every open case: a snapshot; the supervision list is indexed: live
+            watched = console.snapshot(request, ("watched",), lambda: session.call(
+                "escalation", "ListWatchedCases", escalation.ListWatchedCasesRequest(limit=200)))
+            supervised = session.call("escalation", "ListSupervisedCases", escalation.ListSupervisedCasesRequest(
+                page=common_pb2.PageRequest(page_size=100)))
+        except ServiceRefusal as refusal:
             return console.refused(request, refusal)
-        return console.render(request, "supervision.html", status=status,
-                              view=overview_views.supervision(*answers, zone),
+        return console.render(request, "supervision.html", status=status, as_of=watched.taken_at,
+                              view=overview_views.supervision(watched.value, supervised, zone),
                               done=request.query_params.get("done", ""), **extra)
 
     def command(name: str, build_call):
@@ -118,6 +131,7 @@ def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
             back = form_value(form, "back") or "/supervision"
             try:
                 await run_in_threadpool(console.session(request).call, service, method, message)
+                console.snapshots.forget(token(request))
             except ServiceRefusal as refusal:
                 if back.startswith("/cases/"):
                     return console.refused(request, refusal)
@@ -131,30 +145,34 @@ def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
         period = request.query_params.get("period", "daily")
         if period not in PERIODS:
             raise ValueError(f"period: expected one of {', '.join(PERIODS)}, got {period!r}")
-        at = record_views.day_start(request.query_params.get("at", ""), "at", zone)
+        at = record_views.day_start(request.query_params.get("at", ""), "at", zone) or datetime.now(timezone.utc)
         session = console.session(request)
-        current_request = escalation.GetBulletinRequest(period=PERIODS[period], at=_stamp(at) if at else None)
-        current = json.loads(session.call("escalation", "GetBulletin", current_request).json)
-        before = escalation.GetBulletinRequest(period=PERIODS[period],
-                                               at=_stamp(bulletin_views.previous_moment(current["from"])))
-        previous = json.loads(session.call("escalation", "GetBulletin", before).json)
-        return bulletin_views.bulletin_view(current, previous)
+
+        def both() -> tuple[dict, dict]:
+            current_request = escalation.GetBulletinRequest(period=PERIODS[period], at=_stamp(at))
+            current = json.loads(session.call("escalation", "GetBulletin", current_request).json)
+            before = escalation.GetBulletinRequest(period=PERIODS[period],
+                                                   at=_stamp(bulletin_views.previous_moment(current["from"])))
+            return current, json.loads(session.call("escalation", "GetBulletin", before).json)
+
+        snapshot = console.snapshot(request, ("bulletin", period, at.date().isoformat()), both)
+        return bulletin_views.bulletin_view(*snapshot.value), snapshot.taken_at
 
     def bulletin(request: Request) -> Response:
         try:
-            view = bulletin_data(request)
+            view, as_of = bulletin_data(request)
         except ServiceRefusal as refusal:
             return console.refused(request, refusal)
         except ValueError as problem:
             return console.render(request, "error.html", status=400, problem=str(problem))
-        return console.render(request, "bulletin.html", view=view, query=request.url.query)
+        return console.render(request, "bulletin.html", view=view, as_of=as_of, query=request.url.query)
 
     def bulletin_download(request: Request) -> Response:
         if request.path_params["format"] not in ("csv", "xlsx"):
             return console.render(request, "error.html", status=404,
                                   problem=f"format: expected csv or xlsx, got {request.path_params['format']!r}")
         try:
-            view = bulletin_data(request)
+            view, _ = bulletin_data(request)
         except ServiceRefusal as refusal:
             return console.refused(request, refusal)
         except ValueError as problem:

@@ -21,6 +21,7 @@ class ConsoleSettings:
     timezone: str = "Asia/Shanghai"       # the centre's zone: days and months of the figures
     secure_cookies: bool = False          # behind TLS: the token cookie is sent over HTTPS only
     log_level: str = "INFO"
+    snapshot_seconds: float = 30.0       # how old the figures of aggregate reads may be (snapshots.py)
     grpc_ca_file: str = ""                # set: the services' gRPC is TLS, certificates from this CA
     targets: dict[str, str] = field(default_factory=dict)
 
@@ -37,9 +38,16 @@ def load(env: Mapping[str, str] = os.environ) -> ConsoleSettings:
     secure = env.get("CONSOLE_SECURE_COOKIES", "0")
     if secure not in ("0", "1"):
         raise ConsoleConfigError(f"CONSOLE_SECURE_COOKIES: expected 0 or 1, got {secure!r}")
+    snapshot_text = env.get("CONSOLE_SNAPSHOT_SECONDS", "30")
+    try:
+        snapshot_seconds = float(snapshot_text)
+    except ValueError:
+        snapshot_seconds = -1.0
+    if not 0 <= snapshot_seconds <= 3600:
+        raise ConsoleConfigError(f"CONSOLE_SNAPSHOT_SECONDS: expected seconds from 0 to 3600, got {snapshot_text!r}")
     ca_file = env.get("CONSOLE_GRPC_CA_FILE", "")
     if ca_file and not os.path.isfile(ca_file):
         raise ConsoleConfigError(f"CONSOLE_GRPC_CA_FILE: no such file {ca_file!r}")
-    return ConsoleSettings(grpc_ca_file=ca_file, host=env.get("CONSOLE_HOST", "127.0.0.1"), port=int(port_text), timezone=zone,
+    return ConsoleSettings(grpc_ca_file=ca_file, snapshot_seconds=snapshot_seconds, host=env.get("CONSOLE_HOST", "127.0.0.1"), port=int(port_text), timezone=zone,
                            secure_cookies=secure == "1", log_level=env.get("LOG_LEVEL", "INFO").upper(),
                            targets=targets_from_env(env))

@@ -15,8 +15,8 @@ def moment(stamp: Timestamp | None) -> datetime | None:
     return stamp.ToDatetime(tzinfo=timezone.utc)
 
 
-def local_text(value: datetime | Timestamp | str | None, zone: str) -> str:
-    """``2026-12-03 17:05`` in the centre's zone; empty for no time."""
+def local_text(value: datetime | Timestamp | str | None, zone: str, seconds: bool = False) -> str:
+    """``2026-12-03 17:05`` (with ``seconds``, ``17:05:09``) in the centre's zone; empty for no time."""
     if isinstance(value, Timestamp):
         value = moment(value)
     elif isinstance(value, str):
@@ -25,7 +25,7 @@ def local_text(value: datetime | Timestamp | str | None, zone: str) -> str:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+    return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def enum_key(enum_type, number: int) -> str:
