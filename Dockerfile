@@ -1,6 +1,7 @@
-# One image for the four services; the argument picks the service:
+# One image for the four services and the console; the argument picks which:
 #   docker build -t complaint-platform:0.1.0 .
 #   docker run --rm complaint-platform:0.1.0 services.dispatch
+#   docker run --rm -p 8080:8080 -e CONSOLE_HOST=0.0.0.0 -e INTAKE_GRPC_TARGET=... complaint-platform:0.1.0 services.console
 # Kubernetes sets the command explicitly (python -m services.<name>), see deploy/k8s/base.
 # The generated protobuf code is committed (src/complaints), so no protoc runs here.
 
@@ -34,6 +35,7 @@ RUN pip install --no-index --find-links /wheels /wheels/*.whl && rm -rf /wheels
 COPY config/policy.yaml /etc/complaints/policy.yaml
 WORKDIR /tmp
 USER 10001:10001
-EXPOSE 50051 9464
+# gRPC and metrics of the services; 8080 is the console's HTTP (its templates ship in the wheel)
+EXPOSE 50051 9464 8080
 ENTRYPOINT ["python", "-m"]
 CMD ["services.intake"]
