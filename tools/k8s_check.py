@@ -5,8 +5,9 @@
     python -m tools.k8s_check --sync-policy        # refresh deploy/k8s/base/policy.yaml first
 
 Checks: Kubernetes schemas in strict mode (kubernetes-validate), KafkaTopic resources against
-tools/strimzi_schema/kafkatopic.schema.json, and cross-references: Services, PDBs and
-NetworkPolicies select a Deployment's pods, ConfigMaps and Secrets exist (in the render or in
+tools/strimzi_schema/kafkatopic.schema.json, ServiceMonitor, PrometheusRule and Grafana dashboards
+(tools/monitoring_check.py: schemas, PromQL parsed, only metrics the code exports), and
+cross-references: Services, PDBs and NetworkPolicies select a Deployment's pods, ConfigMaps and Secrets exist (in the render or in
 deploy/k8s/external.yaml), HPAs target a Deployment with maxReplicas <= the partitions of the
 topics its service consumes, the code's topics exist as KafkaTopics, pods are hardened.
 Exit status: 0 clean, 1 a check failed, 2 the check could not run.
@@ -31,6 +32,7 @@ import jsonschema
 import yaml
 
 from .k8s_objects import check_pods, of_kind, ref, selected, service_of, service_selector, web_service_of
+from . import monitoring_check
 
 ROOT = Path(__file__).resolve().parents[1]
 K8S = ROOT / "deploy" / "k8s"
@@ -146,6 +148,8 @@ def check_schemas(report: Report, tag: str, docs: list[dict[str, Any]], version:
         if doc.get("kind") == "KafkaTopic":
             for line in topic_schema_errors(doc):
                 report.fail(where, f"KafkaTopic schema: {line}")
+        elif doc.get("kind") in monitoring_check.KINDS:
+            continue  # the monitoring step checks them against tools/monitoring_schema
         elif (error := kubernetes_schema_error(doc, version)) is not None:
             report.fail(where, f"Kubernetes {version} schema: {error}")
 
@@ -282,7 +286,8 @@ def check_overlay(report: Report, kubectl: str, overlay: Path, version: str, top
              ("config and secret references", lambda: check_references(report, tag, docs, external, used)),
              ("autoscalers vs partitions", lambda: check_autoscalers(report, tag, docs, topics.CONSUMED_TOPICS)),
              ("topics vs code", lambda: check_topics(report, tag, docs, topics)),
-             ("pod hardening, probes, policy mount", lambda: check_pods(report, tag, docs, topics.CONSUMED_TOPICS))]
+             ("pod hardening, probes, policy mount", lambda: check_pods(report, tag, docs, topics.CONSUMED_TOPICS)),
+             ("monitoring: schemas, queries, dashboards", lambda: monitoring_check.check(report.fail, tag, docs))]
     for title, step in steps:
         before = len(report.failures)
         step()
