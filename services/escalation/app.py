@@ -12,6 +12,7 @@ from complaint_platform.runner import ServiceContext, ServiceParts, run_service
 from . import documents, store
 from .clocks import DeadlineFiring
 from .commands import EscalationCommands
+from .domain.deadlines import BREACHED
 from .domain.policy import EscalationPolicy, load as load_policy
 from .domain.public_holidays import public_days
 from .handler import EscalationHandler
@@ -51,6 +52,9 @@ def _supervision_metrics(context: ServiceContext) -> None:
     def open_deadlines(options):
         return [Observation(database[store.DEADLINES].count_documents({"state": {"$in": store.LIVE_STATES}}))]
 
+    def overdue_deadlines(options):
+        return [Observation(database[store.DEADLINES].count_documents({"state": BREACHED}))]
+
     def timely_rate(options):
         since = context.clock.now() - timedelta(hours=24)
         resolved = database[store.CASES].count_documents({"resolved_at": {"$gte": since}})
@@ -59,6 +63,8 @@ def _supervision_metrics(context: ServiceContext) -> None:
 
     meter.create_observable_gauge("complaints_open_deadlines", callbacks=[open_deadlines],
                                   description="deadlines running or paused")
+    meter.create_observable_gauge("complaints_overdue_deadlines", callbacks=[overdue_deadlines],
+                                  description="deadlines breached and not yet met (超时未办结)")
     meter.create_observable_gauge("complaints_timely_handling_rate", callbacks=[timely_rate],
                                   description="cases answered within the case-reply time, last 24 h (target 0.98)")
 

@@ -45,6 +45,7 @@ def test_the_exporter_names_of_the_code_instruments():
     names = monitoring_check.exported()
     assert {"complaints_hop_latency_seconds_bucket", "complaints_submissions_received_total",
             "complaints_consumer_lag", "complaints_events_deadlettered_total", "complaints_open_deadlines",
+            "complaints_overdue_deadlines",
             "complaints_timely_handling_rate", "complaints_deadline_breaches_total"} <= names
     assert "complaints_consumer_lag_total" not in names and "complaints_events_processed" not in names
 
@@ -53,7 +54,8 @@ def test_dashboards_show_what_operators_asked_for():
     queries = " ".join(target["expr"] for text in dashboards.rendered().values()
                        for panel in json.loads(text)["panels"] for target in panel["targets"])
     for wanted in ("sum by (channel) (rate(complaints_submissions_received_total",
-                   "complaints_hop_latency_seconds_bucket", "complaints_consumer_lag", "complaints_events_deadlettered_total", "complaints_open_deadlines",
+                   "complaints_hop_latency_seconds_bucket", "complaints_consumer_lag",
+                   "complaints_events_deadlettered_total", "complaints_open_deadlines", "complaints_overdue_deadlines",
                    "complaints_deadline_breaches_total", "complaints_timely_handling_rate"):
         assert wanted in queries
 
