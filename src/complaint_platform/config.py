@@ -62,7 +62,10 @@ class Settings:
     grpc_auth_tokens_file: str = ""
     otel_service_name: str = ""
     traces_exporter: tuple[str, ...] = ()
-    metrics_exporter: str = "prometheus"
+    metrics_exporter: tuple[str, ...] = ("prometheus",)
+    otlp_protocol: str = "http/protobuf"   # OTEL_EXPORTER_OTLP_PROTOCOL: grpc or http/protobuf
+    otlp_traces_protocol: str = ""         # the signal's own protocol, when set
+    otlp_metrics_protocol: str = ""
     clock_file: str = ""
     grpc_tls_cert_file: str = ""
     grpc_tls_key_file: str = ""
@@ -84,7 +87,7 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         "OTEL_SERVICE_NAME": f"complaints-{service}"})
     values = given.model_dump()
     return Settings(service=service, kafka=load_kafka_settings(env), **{
-        **values, "policy_file": Path(given.policy_file), "metrics_exporter": given.metrics_exporter.lower()})
+        **values, "policy_file": Path(given.policy_file)})
 
 
 def load_kafka_settings(env: Mapping[str, str] | None = None) -> KafkaSettings:

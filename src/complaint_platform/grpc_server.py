@@ -1,4 +1,4 @@
-"""gRPC server bootstrap: business servicer + stock health + reflection + tracing."""
+"""gRPC server bootstrap: business servicer + stock health + reflection + OpenTelemetry's server spans."""
 
 from __future__ import annotations
 
@@ -10,16 +10,10 @@ from concurrent import futures
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from opentelemetry import context as otel_context
-from opentelemetry import propagate
-from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
+from opentelemetry.instrumentation.grpc import server_interceptor
+from opentelemetry.trace import TracerProvider
 
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
-# Codes that mean the server failed (OpenTelemetry's gRPC conventions); NOT_FOUND, INVALID_ARGUMENT
-# and the like are the caller's, and leave the span's status unset.
-_SERVER_FAULTS = frozenset({grpc.StatusCode.UNKNOWN, grpc.StatusCode.DEADLINE_EXCEEDED,
-                            grpc.StatusCode.UNIMPLEMENTED, grpc.StatusCode.INTERNAL,
-                            grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DATA_LOSS})
 
 
 class PortInUse(RuntimeError):
@@ -38,65 +32,28 @@ def check_port_free(host: str, port: int, variable: str) -> None:
             raise
 
 
-class _TracingInterceptor(grpc.ServerInterceptor):
-    """Continues the caller's trace from the ``traceparent`` metadata.
-
-    The span records the call's status code. ``context.abort`` (how servicers answer NOT_FOUND,
-    INVALID_ARGUMENT ...) raises a bare Exception: that is an answer, not a failure, so no
-    exception event is recorded for it (formatting its stack trace cost more CPU than the lookup
-    it ended). Anything else that escapes the servicer is recorded, masked at export like every
-    span."""
-
-    def __init__(self, tracer: Tracer) -> None:
-        self._tracer = tracer
+class _FailureIsUnknown(grpc.ServerInterceptor):
+    """Inside OpenTelemetry's server interceptor: an exception that escapes a servicer (not an abort,
+    which grpc raises as a bare Exception after setting the code) is answered UNKNOWN by grpc; saying
+    so on the context puts that code and an ERROR status on the span, which the instrumentation
+    otherwise leaves unset for uncaught exceptions."""
 
     def intercept_service(self, continuation, handler_call_details):
         handler = continuation(handler_call_details)
         if handler is None or handler.unary_unary is None:
             return handler
-        carrier = {key: value for key, value in (handler_call_details.invocation_metadata or ())
-                   if isinstance(value, str)}
-        method = handler_call_details.method
         inner = handler.unary_unary
 
-        def traced(request, context):
-            token = otel_context.attach(propagate.extract(carrier)) if "traceparent" in carrier else None
+        def answered(request, context):
             try:
-                with self._tracer.start_as_current_span(method, kind=SpanKind.SERVER,
-                                                        attributes={"rpc.system": "grpc", "rpc.method": method},
-                                                        record_exception=False,
-                                                        set_status_on_exception=False) as span:
-                    try:
-                        response = inner(request, context)
-                    except Exception as error:
-                        code = _code_of(context)
-                        if code is None or code == grpc.StatusCode.OK:  # not an abort: a failure
-                            code = grpc.StatusCode.UNKNOWN
-                            span.record_exception(error)
-                        _end(span, code)
-                        raise
-                    _end(span, _code_of(context) or grpc.StatusCode.OK)
-                    return response
-            finally:
-                if token is not None:
-                    otel_context.detach(token)
+                return inner(request, context)
+            except Exception as error:
+                if type(error) is not Exception:  # noqa: E721 - a bare Exception is grpc's abort
+                    context.set_code(grpc.StatusCode.UNKNOWN)
+                raise
 
-        return grpc.unary_unary_rpc_method_handler(
-            traced, request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer)
-
-
-def _code_of(context) -> grpc.StatusCode | None:
-    try:
-        return context.code()
-    except (AttributeError, NotImplementedError):
-        return None
-
-
-def _end(span, code: grpc.StatusCode) -> None:
-    span.set_attribute("rpc.grpc.status_code", code.value[0])
-    if code in _SERVER_FAULTS:
-        span.set_status(Status(StatusCode.ERROR, code.name))
+        return grpc.unary_unary_rpc_method_handler(answered, request_deserializer=handler.request_deserializer,
+                                                   response_serializer=handler.response_serializer)
 
 
 def tls_credentials(cert_file: str, key_file: str, client_ca_file: str = "") -> grpc.ServerCredentials | None:
@@ -123,7 +80,7 @@ def _read(path: str, variable: str) -> bytes:
 class GrpcServer:
     """Owns the server; ``stop`` drains in-flight calls for up to ``grace`` seconds."""
 
-    def __init__(self, host: str, port: int, tracer: Tracer, service_names: list[str],
+    def __init__(self, host: str, port: int, tracer_provider: TracerProvider | None, service_names: list[str],
                  register: Callable[[grpc.Server], None],
                  interceptors: list[grpc.ServerInterceptor] | None = None,
                  credentials: grpc.ServerCredentials | None = None, health_port: int = 0) -> None:
@@ -132,7 +89,9 @@ class GrpcServer:
             check_port_free(host, health_port, "GRPC_HEALTH_PORT")
         self.server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="grpc"),
-            interceptors=[*(interceptors or []), _TracingInterceptor(tracer)],
+            # access control first (a refused call costs no span), then OpenTelemetry's server spans
+            # (the caller's traceparent continued, the status code recorded, errors per its conventions)
+            interceptors=[*(interceptors or []), server_interceptor(tracer_provider), _FailureIsUnknown()],
             options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                      ("grpc.so_reuseport", 0)],
         )

@@ -136,7 +136,7 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
                         if settings.grpc_auth_tokens_file else [])
         credentials = tls_credentials(settings.grpc_tls_cert_file, settings.grpc_tls_key_file,
                                       settings.grpc_tls_client_ca_file)
-        server = GrpcServer(settings.grpc_host, settings.grpc_port, telemetry.tracer,
+        server = GrpcServer(settings.grpc_host, settings.grpc_port, telemetry.tracer_provider,
                             parts.grpc_service_names, parts.register_grpc, interceptors, credentials,
                             settings.grpc_health_port)
     except (PortInUse, AccessConfigError, ValueError) as error:

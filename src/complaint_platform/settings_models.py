@@ -40,12 +40,24 @@ Text = Annotated[str, BeforeValidator(_stripped), AfterValidator(_not_empty)]
 Upper = BeforeValidator(_upper)   # Kafka's own clients take security.protocol in any case, and log levels too
 
 
-def _exporters(value: Any) -> tuple[str, ...]:
-    names = tuple(name.strip().lower() for name in str(value).split(",") if name.strip())
-    unknown = [name for name in names if name not in ("otlp", "console", "none")]
-    if unknown:
-        raise ValueError(f"unsupported exporter {unknown[0]!r} (otlp, console, none)")
-    return tuple(name for name in names if name != "none")
+def _exporter_list(*known: str):
+    """A comma-separated list as the OpenTelemetry variables take them (``none`` alone: nothing)."""
+    def parse(value: Any) -> tuple[str, ...]:
+        names = tuple(name.strip().lower() for name in str(value).split(",") if name.strip())
+        unknown = [name for name in names if name not in (*known, "none")]
+        if unknown:
+            raise ValueError(f"unsupported exporter {unknown[0]!r} ({', '.join((*known, 'none'))})")
+        return tuple(name for name in names if name != "none")
+    return BeforeValidator(parse)
+
+
+def _otlp_protocol(value: Any) -> str:
+    protocol = str(value).strip().lower()
+    if protocol == "http/json":
+        raise ValueError("http/json is not supported by the Python OTLP exporters (grpc, http/protobuf)")
+    if protocol not in ("", "grpc", "http/protobuf"):
+        raise ValueError(f"expected grpc or http/protobuf, got {protocol!r}")
+    return protocol
 
 
 class _Environment(BaseModel):
@@ -79,7 +91,9 @@ class KafkaEnvironment(_Environment):
                              f"{self.security_protocol} (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)")
         return self
 
-Exporters = Annotated[tuple[str, ...], BeforeValidator(_exporters)]
+TraceExporters = Annotated[tuple[str, ...], _exporter_list("otlp", "console")]
+MetricExporters = Annotated[tuple[str, ...], _exporter_list("prometheus", "otlp", "console")]
+OtlpProtocol = Annotated[str, BeforeValidator(_otlp_protocol)]
 Port = Annotated[int, Field(ge=1, le=65_535)]
 PortOrOff = Annotated[int, Field(ge=0, le=65_535)]   # 0: off
 
@@ -99,9 +113,12 @@ class ServiceEnvironment(_Environment):
     spans_file: str = Field("", alias="OTEL_SPANS_FILE")
     grpc_auth_tokens_file: str = Field("", alias="GRPC_AUTH_TOKENS_FILE")
     otel_service_name: str = Field(alias="OTEL_SERVICE_NAME")
-    traces_exporter: Exporters = Field((), alias="OTEL_TRACES_EXPORTER")
-    metrics_exporter: Annotated[Literal["PROMETHEUS", "NONE"], Upper] = Field("PROMETHEUS",
-                                                                            alias="OTEL_METRICS_EXPORTER")
+    traces_exporter: TraceExporters = Field((), alias="OTEL_TRACES_EXPORTER")
+    metrics_exporter: MetricExporters = Field("prometheus", validate_default=True, alias="OTEL_METRICS_EXPORTER")
+    # OTLP over grpc or http/protobuf (the specification's default); a signal's own variable wins
+    otlp_protocol: OtlpProtocol = Field("http/protobuf", alias="OTEL_EXPORTER_OTLP_PROTOCOL")
+    otlp_traces_protocol: OtlpProtocol = Field("", alias="OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
+    otlp_metrics_protocol: OtlpProtocol = Field("", alias="OTEL_EXPORTER_OTLP_METRICS_PROTOCOL")
     clock_file: str = Field("", alias="COMPLAINTS_CLOCK_FILE")
     grpc_tls_cert_file: str = Field("", alias="GRPC_TLS_CERT_FILE")
     grpc_tls_key_file: str = Field("", alias="GRPC_TLS_KEY_FILE")

@@ -120,9 +120,8 @@ class Telemetry:
         provider = TracerProvider(resource=resource)
         for name in settings.traces_exporter:
             if name == "otlp":
-                from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-
-                provider.add_span_processor(BatchSpanProcessor(MaskingSpanExporter(OTLPSpanExporter())))
+                exporter = otlp_span_exporter(settings.otlp_traces_protocol or settings.otlp_protocol)
+                provider.add_span_processor(BatchSpanProcessor(MaskingSpanExporter(exporter)))
             elif name == "console":
                 provider.add_span_processor(BatchSpanProcessor(MaskingSpanExporter(ConsoleSpanExporter())))
         if settings.spans_file:
@@ -170,14 +169,39 @@ def _clean(attributes: dict[str, Any]) -> dict[str, Any]:
     return {key: mask_value(key, value) for key, value in attributes.items() if value is not None}
 
 
+def otlp_span_exporter(protocol: str) -> SpanExporter:
+    """OTLP over gRPC or HTTP/protobuf; endpoint, headers, certificates and timeout come from the
+    standard OTEL_EXPORTER_OTLP_* variables, which the exporters read themselves."""
+    if protocol == "grpc":
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+    else:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    return OTLPSpanExporter()
+
+
+def otlp_metric_exporter(protocol: str):
+    if protocol == "grpc":
+        from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
+    else:
+        from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+    return OTLPMetricExporter()
+
+
 def _meter_provider(settings: Settings, resource: Resource) -> MeterProvider:
+    from opentelemetry.sdk.metrics.export import ConsoleMetricExporter, PeriodicExportingMetricReader
+
     readers = []
-    if settings.metrics_exporter == "prometheus" and settings.metrics_port:
+    if "prometheus" in settings.metrics_exporter and settings.metrics_port:
         from opentelemetry.exporter.prometheus import PrometheusMetricReader
         from prometheus_client import start_http_server
 
         start_http_server(settings.metrics_port, addr=settings.grpc_host)
         readers.append(PrometheusMetricReader())
+    if "otlp" in settings.metrics_exporter:  # pushed every OTEL_METRIC_EXPORT_INTERVAL (60 s by default)
+        exporter = otlp_metric_exporter(settings.otlp_metrics_protocol or settings.otlp_protocol)
+        readers.append(PeriodicExportingMetricReader(exporter))
+    if "console" in settings.metrics_exporter:
+        readers.append(PeriodicExportingMetricReader(ConsoleMetricExporter()))
     provider = MeterProvider(resource=resource, metric_readers=readers)
     metrics.set_meter_provider(provider)
     return provider

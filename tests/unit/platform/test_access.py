@@ -8,7 +8,6 @@ from pathlib import Path
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from opentelemetry.trace import NoOpTracer
 
 from complaints.v1 import (
     dispatch_service_pb2,
@@ -77,7 +76,7 @@ def server(tmp_path: Path):
     digest = hashlib.sha256(b"auditor-secret").hexdigest()
     tokens.write_text(f"tokens:\n  - {{token_sha256: {digest}, role: auditor, name: audit}}\n"
                       "  - {token: operator-secret, role: operator, name: ops}\n")
-    running = GrpcServer("127.0.0.1", _free_port(), NoOpTracer(), ["complaints.v1.IntakeService"],
+    running = GrpcServer("127.0.0.1", _free_port(), None, ["complaints.v1.IntakeService"],
                          lambda s: intake_service_pb2_grpc.add_IntakeServiceServicer_to_server(FakeIntake(), s),
                          [AccessInterceptor(TokenBook.load(tokens))])
     running.start()

@@ -99,11 +99,11 @@ def test_a_tls_service_answers_kubelets_plaintext_health_probe_on_the_health_por
 
     from complaint_platform.grpc_server import GrpcServer
 
-    server = GrpcServer("127.0.0.1", 0, trace.get_tracer("test"), ["complaints.v1.VerificationService"],
+    server = GrpcServer("127.0.0.1", 0, None, ["complaints.v1.VerificationService"],
                         lambda s: verification_service_pb2_grpc.add_VerificationServiceServicer_to_server(Chain(), s),
                         credentials=tls_credentials(pki["server_cert"], pki["server_key"]), health_port=0)
     assert server.health_server is None  # 0: off
-    server = GrpcServer("127.0.0.1", 0, trace.get_tracer("test"), ["complaints.v1.VerificationService"],
+    server = GrpcServer("127.0.0.1", 0, None, ["complaints.v1.VerificationService"],
                         lambda s: verification_service_pb2_grpc.add_VerificationServiceServicer_to_server(Chain(), s),
                         credentials=tls_credentials(pki["server_cert"], pki["server_key"]), health_port=free_port())
     server.start()

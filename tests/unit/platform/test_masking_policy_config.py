@@ -86,5 +86,5 @@ def test_settings_keep_their_defaults_and_accept_the_usual_spellings():
     assert (settings.grpc_port, settings.metrics_port, settings.mongodb_database) == (50053, 9463,
                                                                                       "complaints_escalation")
     assert settings.log_level == "DEBUG" and settings.traces_exporter == ("otlp", "console")
-    assert settings.metrics_exporter == "prometheus" and settings.policy_file.name == "policy.yaml"
+    assert settings.metrics_exporter == ("prometheus",) and settings.policy_file.name == "policy.yaml"
     assert settings.kafka.batch_size == 200 and settings.otel_service_name == "complaints-escalation"
