@@ -42,9 +42,9 @@ def channel_credentials(security: ChannelSecurity) -> grpc.ChannelCredentials:
     if bool(security.cert_file) != bool(security.key_file):
         raise ValueError("--cert and --key go together (mutual TLS); only one is set")
     return grpc.ssl_channel_credentials(
-        root_certificates=_read(security.ca_file, "--ca") if security.ca_file else None,
-        private_key=_read(security.key_file, "--key") if security.key_file else None,
-        certificate_chain=_read(security.cert_file, "--cert") if security.cert_file else None)
+        root_certificates=read_pem(security.ca_file, "--ca") if security.ca_file else None,
+        private_key=read_pem(security.key_file, "--key") if security.key_file else None,
+        certificate_chain=read_pem(security.cert_file, "--cert") if security.cert_file else None)
 
 
 def open_channel(target: str, security: ChannelSecurity = ChannelSecurity(),
@@ -77,7 +77,8 @@ def security_from(args: argparse.Namespace) -> ChannelSecurity:
     return ChannelSecurity(args.ca or "", args.cert or "", args.key or "", bool(args.tls), args.server_name or "")
 
 
-def _read(path: str, option: str) -> bytes:
+def read_pem(path: str, option: str) -> bytes:
+    """A certificate or key file's bytes; ValueError naming the option or variable it came from."""
     try:
         with open(path, "rb") as handle:
             return handle.read()

@@ -13,6 +13,8 @@ from grpc_reflection.v1alpha import reflection
 from opentelemetry.instrumentation.grpc import server_interceptor
 from opentelemetry.trace import TracerProvider
 
+from .grpc_channel import read_pem
+
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 
 
@@ -62,19 +64,11 @@ def tls_credentials(cert_file: str, key_file: str, client_ca_file: str = "") -> 
         return None
     if not (cert_file and key_file):
         raise ValueError("GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE must be set together")
-    chain = [(_read(key_file, "GRPC_TLS_KEY_FILE"), _read(cert_file, "GRPC_TLS_CERT_FILE"))]
+    chain = [(read_pem(key_file, "GRPC_TLS_KEY_FILE"), read_pem(cert_file, "GRPC_TLS_CERT_FILE"))]
     if client_ca_file:
-        return grpc.ssl_server_credentials(chain, root_certificates=_read(client_ca_file, "GRPC_TLS_CLIENT_CA_FILE"),
+        return grpc.ssl_server_credentials(chain, root_certificates=read_pem(client_ca_file, "GRPC_TLS_CLIENT_CA_FILE"),
                                            require_client_auth=True)
     return grpc.ssl_server_credentials(chain)
-
-
-def _read(path: str, variable: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as error:
-        raise ValueError(f"{variable}: cannot read {path} ({error.strerror})") from None
 
 
 class GrpcServer:
