@@ -76,13 +76,14 @@ def calling(ctx: typer.Context, service: str, target: str | None, doing: str) ->
     where = state.target(service, target)
     channel = None
     stub = state.stubs.get(service)
-    try:
-        if stub is None:
+    if stub is None:
+        try:
             channel = open_channel(where, state.security)
-            stub = SERVICES[service][1](channel)
+        except ValueError as error:  # a TLS file that cannot be read
+            fail(str(error))
+        stub = SERVICES[service][1](channel)
+    try:
         yield stub
-    except ValueError as error:  # a TLS file that cannot be read
-        fail(str(error))
     except grpc.RpcError as error:
         fail(describe_failure(error, service, where, doing))
     except KeyboardInterrupt:

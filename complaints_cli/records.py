@@ -74,7 +74,8 @@ def export(ctx: typer.Context,
     if expected is not None and expected != str(count):
         err.print(f"note: the service counted {expected} matching records when the export began and sent {count} "
                   "(records changed during the export)")
-    err.print(f"{count:,} records exported")
+    if not quiet:
+        err.print(f"{count:,} records exported")
 
 
 def _stream(call: Any, form: str, output: str | None, quiet: bool) -> int:
@@ -108,7 +109,10 @@ def _stream(call: Any, form: str, output: str | None, quiet: bool) -> int:
     finally:
         if to_file:
             sink.close()
-            os.replace(partial, output) if complete else os.remove(partial)
+            if complete:
+                os.replace(partial, output)
+            else:
+                os.remove(partial)
     return count
 
 

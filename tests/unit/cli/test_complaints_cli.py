@@ -268,3 +268,15 @@ def test_case_show_finds_a_case_by_its_submission():
     assert (request.submission_id, request.channel, request.case_id) == ("S-9", common_pb2.CHANNEL_HOTLINE, "")
     assert run("case", "show", "--submission", "S-9", stubs={"intake": stub}).exit_code == 2
     assert run("case", "show", "--submission", "S-9", "--channel", "FAX", stubs={"intake": stub}).exit_code == 2
+
+
+def test_an_unreadable_tls_file_is_named_and_exit_2(tmp_path: Path):
+    shown = run("--ca", str(tmp_path / "absent-ca.pem"), "case", "show", "K-1")
+    assert shown.exit_code == 2 and "--ca: cannot read" in shown.output
+
+
+def test_a_quiet_export_to_stdout_prints_only_the_records():
+    shown = run("audit", "export", "--format", "jsonl", "-q", stubs={"verification": Verification()})
+    assert shown.exit_code == 0
+    assert [json.loads(line)["case_id"] for line in shown.stdout.splitlines()] == ["K-0", "K-1", "K-2"]
+    assert "exported" not in shown.output
