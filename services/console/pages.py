@@ -15,7 +15,7 @@ from complaints.v1 import (common_pb2, dispatch_service_pb2 as dispatch, escalat
                            intake_service_pb2 as intake, verification_service_pb2 as verification)
 
 from . import exports, i18n
-from .app import Console, form_value, language, token, user_name
+from .app import Console, form_value, language, user_name
 from .clients import ServiceRefusal
 from .views import bulletin as bulletin_views, case_page, overview as overview_views, records as record_views
 from .views.cases import search_request, search_rows
@@ -23,6 +23,7 @@ from .views.cases import search_request, search_rows
 PERIODS = {"daily": escalation.BULLETIN_PERIOD_DAILY, "weekly": escalation.BULLETIN_PERIOD_WEEKLY,
            "monthly": escalation.BULLETIN_PERIOD_MONTHLY}
 PAGE_SIZE = 50
+AGGREGATE_S = 120.0  # counts and bulletins scan a period's cases: seconds with 10,000 of them
 
 
 def _first_refusal(answers: list[Any]) -> ServiceRefusal | None:
@@ -43,15 +44,13 @@ def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
     def overview_answers(request: Request, now: datetime) -> list[Any]:
         start_today, start_month, tomorrow = overview_views.day_and_month(now, zone)
         answers = console.session(request).calls(
-            ("intake", "SummariseCases", intake.SummariseCasesRequest(registered_from=_stamp(start_today),
-                                                                      registered_to=_stamp(tomorrow))),
-            ("intake", "SummariseCases", intake.SummariseCasesRequest(registered_from=_stamp(start_month),
-                                                                      registered_to=_stamp(tomorrow))),
+            ("intake", "SummariseCases", intake.SummariseCasesRequest(
+                registered_from=_stamp(start_month), registered_to=_stamp(tomorrow), day_from=_stamp(start_today))),
             ("escalation", "GetBulletin", escalation.GetBulletinRequest(period=escalation.BULLETIN_PERIOD_DAILY,
                                                                         at=_stamp(now))),
             ("escalation", "GetBulletin", escalation.GetBulletinRequest(period=escalation.BULLETIN_PERIOD_MONTHLY,
                                                                         at=_stamp(now))),
-            ("escalation", "ListAtRiskCases", escalation.ListAtRiskCasesRequest(limit=10)))
+            ("escalation", "ListAtRiskCases", escalation.ListAtRiskCasesRequest(limit=10)), timeout=AGGREGATE_S)
         if refusal := _first_refusal(answers):
             raise refusal
         return answers
@@ -62,9 +61,9 @@ def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
             snapshot = console.snapshot(request, ("overview",), lambda: overview_answers(request, now))
         except ServiceRefusal as refusal:
             return console.refused(request, refusal)
-        today, month, daily, monthly, at_risk = snapshot.value
+        month, daily, monthly, at_risk = snapshot.value
         return console.render(request, "overview.html", as_of=snapshot.taken_at, view=overview_views.overview(
-            today, month, json.loads(daily.json), json.loads(monthly.json), at_risk))
+            month, json.loads(daily.json), json.loads(monthly.json), at_risk))
 
     def cases(request: Request) -> Response:
         params = dict(request.query_params)
@@ -111,7 +110,7 @@ def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
         try:
             # the watch list scans every open case: a snapshot; the supervision list is indexed: live
             watched = console.snapshot(request, ("watched",), lambda: session.call(
-                "escalation", "ListWatchedCases", escalation.ListWatchedCasesRequest(limit=200)))
+                "escalation", "ListWatchedCases", escalation.ListWatchedCasesRequest(limit=200), timeout=AGGREGATE_S))
             supervised = session.call("escalation", "ListSupervisedCases", escalation.ListSupervisedCasesRequest(
                 page=common_pb2.PageRequest(page_size=100)))
         except ServiceRefusal as refusal:
@@ -131,7 +130,7 @@ def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
             back = form_value(form, "back") or "/supervision"
             try:
                 await run_in_threadpool(console.session(request).call, service, method, message)
-                console.snapshots.forget(token(request))
+                console.snapshots.forget()
             except ServiceRefusal as refusal:
                 if back.startswith("/cases/"):
                     return console.refused(request, refusal)
@@ -150,10 +149,10 @@ def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
 
         def both() -> tuple[dict, dict]:
             current_request = escalation.GetBulletinRequest(period=PERIODS[period], at=_stamp(at))
-            current = json.loads(session.call("escalation", "GetBulletin", current_request).json)
+            current = json.loads(session.call("escalation", "GetBulletin", current_request, AGGREGATE_S).json)
             before = escalation.GetBulletinRequest(period=PERIODS[period],
                                                    at=_stamp(bulletin_views.previous_moment(current["from"])))
-            return current, json.loads(session.call("escalation", "GetBulletin", before).json)
+            return current, json.loads(session.call("escalation", "GetBulletin", before, AGGREGATE_S).json)
 
         snapshot = console.snapshot(request, ("bulletin", period, at.date().isoformat()), both)
         return bulletin_views.bulletin_view(*snapshot.value), snapshot.taken_at
