@@ -12,14 +12,13 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import TOKENS
-from loop import fresh_case, full_loop, publish_complaints
+from console_loop import TOKENS, fresh_case, full_loop, publish_complaints
 
 pytestmark = pytest.mark.integration
 SERVICES = ("intake", "dispatch", "escalation", "verification")
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def traffic(console_stack):
     """Published once for the module: a dozen complaints, one case closed through the loop (the
     clock moved past its recurrence window, so the others are overdue), and a fresh case."""
@@ -35,7 +34,7 @@ def traffic(console_stack):
         publisher.close()
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def loop_case(traffic) -> str:
     return traffic[0]
 
