@@ -69,3 +69,14 @@ def test_every_read_command_answers_from_the_running_services(stack, tmp_path):
     exported = tmp_path / "records.csv"
     assert complaints(stack, "audit", "export", "--format", "csv", "-o", str(exported), "-q").exit_code == 0
     assert exported.read_text(encoding="utf-8").startswith("case_id,result,")
+
+
+def test_directory_load_writes_intakes_table(stack, tmp_path):
+    customers = tmp_path / "customers.csv"
+    customers.write_text("customer_id,tier,region\nC-CLI-VIP,1,shenzhen\nC-CLI-2,3,\n", encoding="utf-8")
+    loaded = complaints(stack, "directory", "load", str(customers), "--mongodb-uri", stack.mongodb_uri,
+                        "--database", "complaints_intake", "--json")
+    assert loaded.exit_code == 0, loaded.output
+    assert json.loads(loaded.stdout) == {"file": str(customers), "rows": 2, "customers": 2,
+                                         "repeated": 0, "written": True, "loaded": 2, "new": 2,
+                                         "changed": 0, "unchanged": 0}
