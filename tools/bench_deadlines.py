@@ -33,26 +33,24 @@ PER_CASE = 10
 def seed(database, count: int, first_due: datetime, spread_s: float) -> dict[str, datetime]:
     policy = load_policy(load_policy_file(ROOT / "config" / "policy.yaml").child("escalation"))
     due_by_id: dict[str, datetime] = {}
-    deadlines, cases, states = [], [], []
+    cases, states = [], []
     for index in range(count):
         case_id = f"BENCH-{index // PER_CASE:06d}"
         if index % PER_CASE == 0:
             case = SupervisedCase(case_id=case_id, region="guangzhou", opened_at=first_due - timedelta(hours=1))
             cases.append(store.case_document(case))
-            states.append({"_id": case_id, "state": case.to_dict(), "version": 0})
+            states.append({"_id": case_id, "state": case.to_dict(), "version": 0, store.CLOCKS_FIELD: []})
         due = first_due + timedelta(seconds=spread_s * index / count)
         clock = Deadline.start(case_id, "WORK_ORDER_REPLY", f"{case_id}-WO{index % PER_CASE}", due - timedelta(hours=1),
                                HOTLINE, policy, due_at=due)
         clock.state = "WARNED"  # past its warning point: the next thing it does is breach
-        deadlines.append({"_id": clock.deadline_id, **clock.to_dict(), "next_fire_at": due, "version": 0})
+        states[-1][store.CLOCKS_FIELD].append({**clock.to_dict(), "version": 0})
         due_by_id[clock.deadline_id] = due
     for start in range(0, len(cases), 1000):
         database[store.CASES].insert_many(cases[start:start + 1000], ordered=False)
         database[store.CASE_STATES].insert_many(states[start:start + 1000], ordered=False)
-    for start in range(0, len(deadlines), 1000):
-        database[store.DEADLINES].insert_many(deadlines[start:start + 1000], ordered=False)
-        if start % 20000 == 0:
-            say(f"  stored {start + len(deadlines[start:start + 1000]):,}/{count:,} deadlines")
+        if start % 2000 == 0:
+            say(f"  stored {min(start + 1000, len(cases)) * PER_CASE:,}/{count:,} deadlines")
     return due_by_id
 
 

@@ -12,7 +12,6 @@ from complaint_platform.runner import ServiceContext, ServiceParts, run_service
 from . import documents, store
 from .clocks import DeadlineFiring
 from .commands import EscalationCommands
-from .domain.deadlines import BREACHED
 from .domain.policy import EscalationPolicy, load as load_policy
 from .domain.public_holidays import public_days
 from .handler import EscalationHandler
@@ -31,7 +30,7 @@ def build(context: ServiceContext) -> ServiceParts:
     firing.release = handler.release
     commands = EscalationCommands(context.database, context.commands, handler.release)
     servicer = EscalationServicer(context.database, policy, commands, context.clock)
-    _supervision_metrics(context)
+    _supervision_metrics(context, firing)
     return ServiceParts(
         handler=MeasuredHandler(handler, context.telemetry.meter),
         register_grpc=lambda server: escalation_service_pb2_grpc.add_EscalationServiceServicer_to_server(servicer, server),
@@ -41,7 +40,7 @@ def build(context: ServiceContext) -> ServiceParts:
     )
 
 
-def _supervision_metrics(context: ServiceContext) -> None:
+def _supervision_metrics(context: ServiceContext, firing: DeadlineFiring) -> None:
     """Gauges read on each scrape: open clocks and the timely-handling rate of the last 24 hours."""
     from datetime import timedelta
 
@@ -49,11 +48,11 @@ def _supervision_metrics(context: ServiceContext) -> None:
 
     database, meter = context.database, context.telemetry.meter
 
-    def open_deadlines(options):
-        return [Observation(database[store.DEADLINES].count_documents({"state": {"$in": store.LIVE_STATES}}))]
+    def open_deadlines(options):  # this replica's: the clocks of the partitions it consumes
+        return [Observation(len(firing.timetable))]
 
-    def overdue_deadlines(options):
-        return [Observation(database[store.DEADLINES].count_documents({"state": BREACHED}))]
+    def overdue_deadlines(options):  # clocks live inside their cases: the cases' rows say which are overdue
+        return [Observation(database[store.CASES].count_documents({"overdue": True, "closed": False}))]
 
     def timely_rate(options):
         since = context.clock.now() - timedelta(hours=24)
@@ -62,9 +61,10 @@ def _supervision_metrics(context: ServiceContext) -> None:
         return [Observation(timely / resolved)] if resolved else []
 
     meter.create_observable_gauge("complaints_open_deadlines", callbacks=[open_deadlines],
-                                  description="deadlines running or paused")
+                                  description="deadlines running or paused, of the cases this replica consumes")
     meter.create_observable_gauge("complaints_overdue_deadlines", callbacks=[overdue_deadlines],
-                                  description="deadlines breached and not yet met (超时未办结)")
+                                  description="open cases with a deadline breached and not yet met (超时未办结), "
+                                              "from the database: every replica reports the same figure")
     meter.create_observable_gauge("complaints_timely_handling_rate", callbacks=[timely_rate],
                                   description="cases answered within the case-reply time, last 24 h (target 0.98)")
 

@@ -1,7 +1,7 @@
 """The timer that fires due deadlines: on time, and once, even with several replicas running.
 
 The clocks of the cases this replica consumes are held in an in-memory timetable
-(loaded from MongoDB at every rebalance, kept up to date by the handler), so
+(loaded from their cases' documents at every rebalance, kept up to date by the handler), so
 finding what is due costs nothing. Each tick fires what is due and stores the
 firings (inserts with ids unique per clock, version and step), the cases they
 move and their timeline in one transaction; only then are the events
@@ -72,7 +72,7 @@ class DeadlineFiring:
         added = sorted(set(partitions) - (set() if fresh else self.timetable.partitions))
         live, unpublished = {}, []
         if added:
-            live = store.load_clocks(self._database, {"state": {"$in": store.LIVE_STATES}})
+            live = store.live_clocks(self._database)
             unpublished = store.unpublished_firings(self._database)
         if fresh:
             self.timetable.reassign(())  # start afresh
@@ -180,7 +180,8 @@ class DeadlineFiring:
 
     def _reload(self, entries: list[Entry]) -> None:
         try:
-            found = store.load_clocks(self._database, {"_id": {"$in": [e.deadline.deadline_id for e in entries]}})
+            found: dict = {}
+            store.load_cases(self._database, sorted({e.deadline.case_id for e in entries}), clocks=found)
         except Exception:  # noqa: BLE001 - keep the clocks; the next tick tries again
             for entry in entries:
                 self.timetable.put(entry)

@@ -86,8 +86,7 @@ class EscalationCommands:
             applied.add(case_id, command_id)
 
             def write(unit: UnitOfWork, produced) -> None:
-                store.save_commanded(unit, case, applied.of(case_id))
-                store.record_timeline(unit, [(item.case_id, item.value) for item in produced])
+                store.save_commanded(unit, case, applied.of(case_id), [item.value for item in produced])
                 if extra is not None:
                     extra(unit)
 

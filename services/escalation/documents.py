@@ -38,15 +38,19 @@ class SupervisedCaseRow(Document):
         {"fields": ["supervised_since"]},  # ListSupervisedCases
         {"fields": ["resolved_at"]},       # the bulletin's period, the timely-handling rate
         {"fields": ["opened_at"]},         # the bulletin's period
+        {"fields": ["closed"]},            # the open cases, whose clocks the firing timer holds
     ]}
 
 
 class SupervisedCaseState(Document):
-    """The case as the rules keep it, the ids of the last events applied to it and its version
-    (compare-and-set); written with every change, so no index but its id."""
+    """The case as the rules keep it, its clocks (each with its own version, which its firings
+    name), its timeline (events as they travelled, appended), the ids of the last events applied
+    to it and its version (compare-and-set); written with every change, so no index but its id."""
 
     case_id = StringField(primary_key=True)
     state = DictField()
+    clocks = ListField(DictField())
+    timeline = ListField(BinaryField())
     applied_events = ListField(StringField())
     version = IntField()
 
@@ -54,7 +58,8 @@ class SupervisedCaseState(Document):
 
 
 class DeadlineDocument(Document):
-    """A clock as of its ``version``; the latest firing of that version holds its state since."""
+    """A clock as of its ``version`` stored apart from its case: how clocks were kept before
+    they moved into their case's state document (read, never written, so stored ones count)."""
 
     deadline_id = StringField(primary_key=True)
     case_id = StringField(required=True)
@@ -97,7 +102,8 @@ class FiringRelay(Document):
 
 
 class TimelineBatch(Document):
-    """The events of one case in one batch as they travelled (protobuf bytes)."""
+    """The events of one case in one batch as they travelled (protobuf bytes), as they were kept
+    before the timeline moved into the case's state document (read, never written)."""
 
     case_id = StringField()
     entries = ListField(BinaryField())

@@ -76,13 +76,13 @@ class EscalationHandler(InboxHandler):
         wanted = [case_id for case_id in unknown if not (self._trusted and case_id in registering)]
         if wanted:
             versions: dict[str, int | None] = {}
-            found = store.load_cases(self.database, wanted, self.applied, versions)
-            clocks = store.load_deadlines(self.database, sorted(found))
+            clocks: dict[str, tuple[Deadline, int, int]] = {}
+            found = store.load_cases(self.database, wanted, self.applied, versions, clocks)
             for case_id, case in found.items():
                 # a case without a state document of its own (stored before) has it written now
                 self._held[case_id] = HeldCase(case, versions.get(case_id), case_id in versions,
                                                store.case_document(case))
-            for deadline_id, (deadline, version) in clocks.items():
+            for deadline_id, (deadline, version, _) in clocks.items():
                 self._held[deadline.case_id].deadlines[deadline_id] = (deadline, version)
         self.parked = store.load_parked(self.database, unknown) if unknown else {}
         for case_id in case_ids:
@@ -129,6 +129,7 @@ class EscalationHandler(InboxHandler):
             for early in sorted(self.parked.pop(case_id, []), key=lambda e: (e.occurred_at.ToDatetime(), e.event_id)):
                 self.unparked.append(early.event_id)
                 self.applied.add(case_id, early.event_id)  # a later copy of it is a repeat
+                self.seen.append(early)  # on the case's timeline from now on
                 early_kind = early.WhichOneof("payload")
                 envelopes += self._apply_to(case, Incoming(incoming.record, early), early_kind,
                                             getattr(early, early_kind), now)
@@ -290,32 +291,38 @@ class EscalationHandler(InboxHandler):
         return resumed
 
     def save(self, unit: UnitOfWork) -> None:
-        self.saved = sorted(self.changed_cases | (self.applied.touched & set(self.cases)))
+        timeline: dict[str, list[bytes]] = {}
+        recorded = set()
+        for envelope in self.seen:  # an event kept for a case not registered yet joins it when applied
+            if envelope.case_id in self.cases and envelope.event_id not in recorded:
+                recorded.add(envelope.event_id)
+                timeline.setdefault(envelope.case_id, []).append(envelope.SerializeToString())
+        clocks: dict[str, list[tuple[Deadline, int]]] = {}
+        for deadline_id, (deadline, version) in sorted(self.deadlines.items()):
+            clocks.setdefault(deadline.case_id, []).append((deadline, self._version_stored(deadline_id, version)))
+        self.saved = sorted(self.changed_cases | (self.applied.touched & set(self.cases)) | set(timeline))
         self.rows = {}
         for case_id in self.saved:
             held = self._held[case_id]
             self.rows[case_id] = store.save_case(unit, self.cases[case_id], applied=self.applied.of(case_id),
                                                  version=held.version, stored_row=held.row,
-                                                 state_stored=held.stored)
-        for deadline_id, (deadline, version) in sorted(self.deadlines.items()):
-            if deadline_id in self.new_deadlines:
-                store.save_deadline(unit, deadline, None)
-            elif deadline_id in self.changed_deadlines:
-                store.save_deadline(unit, deadline, version)
-        store.record_timeline(unit, [(envelope.case_id, envelope.SerializeToString())
-                                     for envelope in self.seen])
+                                                 state_stored=held.stored, clocks=clocks.get(case_id, []),
+                                                 timeline=timeline.get(case_id, []))
         store.park(unit, [envelope for envelope in self.to_park if envelope.event_id not in self.unparked])
         store.unpark(unit, [event_id for event_id in self.unparked
                             if event_id not in {envelope.event_id for envelope in self.to_park}])
 
+    def _version_stored(self, deadline_id: str, version: int | None) -> int:
+        """A clock's version once this batch is stored: 0 when new, one more when it changed."""
+        if deadline_id in self.new_deadlines:
+            return 0
+        return version + 1 if deadline_id in self.changed_deadlines else version
+
     def committed(self) -> None:
         for deadline_id, (deadline, version) in sorted(self.deadlines.items()):
-            if deadline_id in self.new_deadlines:
-                version = 0
-            elif deadline_id in self.changed_deadlines:
-                version += 1
-            else:
+            if deadline_id not in self.new_deadlines and deadline_id not in self.changed_deadlines:
                 continue
+            version = self._version_stored(deadline_id, version)
             held = self._held.get(deadline.case_id)
             if held is not None:
                 held.deadlines[deadline_id] = (deadline, version)

@@ -24,15 +24,27 @@ DEADLINES, TIMELINE = DeadlineDocument._get_collection_name(), TimelineBatch._ge
 YELLOW_CARDS, PARKED = YellowCardCount._get_collection_name(), EarlyEvent._get_collection_name()
 FIRINGS, FIRING_RELAY = DeadlineFiring._get_collection_name(), FiringRelay._get_collection_name()
 LIVE_STATES = sorted(RUNNING | {"PAUSED"})
+# A case's state document holds its clocks (each with its own version, which its firings name)
+# and its timeline (the events as they travelled, protobuf bytes, appended batch by batch): one
+# document written per case and batch (clocks and timeline apart cost 5 more per complaint).
+CLOCKS_FIELD, TIMELINE_FIELD = "clocks", "timeline"
 
 
 def load_cases(database: Any, case_ids: list[str], applied: AppliedEvents | None = None,
-               versions: dict[str, int | None] | None = None) -> dict[str, SupervisedCase]:
+               versions: dict[str, int | None] | None = None,
+               clocks: dict[str, tuple[Deadline, int, int]] | None = None) -> dict[str, SupervisedCase]:
     """Cases by id; ``applied`` and ``versions`` learn what their state documents say (a case
-    stored before its state had a document of its own keeps it in its row: no version)."""
+    stored before its state had a document of its own keeps it in its row: no version), and
+    ``clocks`` the cases' clocks as they stand (see ``_as_they_stand``)."""
     cases = {}
-    for doc in database[CASE_STATES].find({"_id": {"$in": case_ids}}):
+    stored_clocks: dict[str, dict] = {}
+    apart = []  # cases stored before their clocks moved into their document: clocks in DEADLINES
+    for doc in database[CASE_STATES].find({"_id": {"$in": case_ids}}, {TIMELINE_FIELD: 0}):
         cases[doc["_id"]] = SupervisedCase.from_dict(doc["state"])
+        if CLOCKS_FIELD in doc:
+            stored_clocks.update((clock["deadline_id"], clock) for clock in doc[CLOCKS_FIELD])
+        else:
+            apart.append(doc["_id"])
         if applied is not None:
             applied.remember(doc["_id"], doc)
         if versions is not None:
@@ -41,6 +53,11 @@ def load_cases(database: Any, case_ids: list[str], applied: AppliedEvents | None
     if legacy:
         for doc in database[CASES].find({"_id": {"$in": legacy}, "state": {"$exists": True}}, {"state": 1}):
             cases[doc["_id"]] = SupervisedCase.from_dict(doc["state"])
+            apart.append(doc["_id"])
+    if clocks is not None:
+        if apart:
+            stored_clocks.update((doc["_id"], doc) for doc in database[DEADLINES].find({"case_id": {"$in": apart}}))
+        clocks.update(_as_they_stand(database, stored_clocks))
     return cases
 
 
@@ -65,25 +82,39 @@ def unpark(unit: UnitOfWork, event_ids: list[str]) -> None:
 def load_deadlines(database: Any, case_ids: list[str]) -> dict[str, tuple[Deadline, int]]:
     """Every clock of these cases (a handful each), with the version it was read at; stopped ones
     too, so a start is never inserted twice and a stop can tell "done" from "not started yet"."""
-    found = load_clocks(database, {"case_id": {"$in": case_ids}})
+    found: dict[str, tuple[Deadline, int, int]] = {}
+    load_cases(database, case_ids, clocks=found)
     return {deadline_id: (deadline, version) for deadline_id, (deadline, version, _) in found.items()}
 
 
-def load_clocks(database: Any, selector: dict) -> dict[str, tuple[Deadline, int, int]]:
-    """Clocks as they stand: (deadline, document version, firings applied since that version)."""
-    docs = {doc["_id"]: doc for doc in database[DEADLINES].find(selector)}
-    case_ids = sorted({doc["case_id"] for doc in docs.values()})
+def live_clocks(database: Any) -> dict[str, tuple[Deadline, int, int]]:
+    """The running and paused clocks of every open case (the firing timer's timetable)."""
+    open_cases = [doc["_id"] for doc in database[CASES].find({"closed": False}, {"_id": 1})]
+    found: dict[str, tuple[Deadline, int, int]] = {}
+    for start in range(0, len(open_cases), 1000):
+        load_cases(database, open_cases[start:start + 1000], clocks=found)
+    # clocks stored apart before they moved into their case's document, of cases without a row
+    apart = {doc["_id"]: doc for doc in database[DEADLINES].find({"state": {"$in": LIVE_STATES}})
+             if doc["_id"] not in found}
+    found.update(_as_they_stand(database, apart))
+    return {deadline_id: clock for deadline_id, clock in found.items() if clock[0].state in LIVE_STATES}
+
+
+def _as_they_stand(database: Any, stored: dict[str, dict]) -> dict[str, tuple[Deadline, int, int]]:
+    """Clocks as stored (each with its version) brought up to date by their firings: (deadline,
+    version, firings applied since that version)."""
+    case_ids = sorted({doc["case_id"] for doc in stored.values()})
     latest: dict[str, dict] = {}
     for start in range(0, len(case_ids), 1000):
         for firing in database[FIRINGS].find({"case_id": {"$in": case_ids[start:start + 1000]}},
                                              {"outputs": 0}):
-            doc = docs.get(firing["deadline_id"])
+            doc = stored.get(firing["deadline_id"])
             if doc is None or firing["version"] != doc.get("version", 0):
                 continue  # superseded: the clock was changed after that firing
             if firing["n"] > latest.get(firing["deadline_id"], {}).get("n", 0):
                 latest[firing["deadline_id"]] = firing
     clocks = {}
-    for deadline_id, doc in docs.items():
+    for deadline_id, doc in stored.items():
         firing = latest.get(deadline_id)
         state = firing["deadline"] if firing else doc
         clocks[deadline_id] = (Deadline.from_dict(state), doc.get("version", 0), firing["n"] if firing else 0)
@@ -130,15 +161,20 @@ def case_document(case: SupervisedCase) -> dict:
 
 
 def save_case(unit: UnitOfWork, case: SupervisedCase, new: bool = False, applied: list[str] | None = None,
-              version: int | None = None, stored_row: dict | None = None, state_stored: bool = True) -> dict:
-    """The handler: the state with the ids of the events applied to it, compare-and-set on the
-    version it holds, and the row if it changed from ``stored_row`` (None: not stored). Timers
-    and commands (which apply no event) keep those ids and move the version on, so a replica
-    holding the case reads it again, and write the row. Returns the row."""
+              version: int | None = None, stored_row: dict | None = None, state_stored: bool = True,
+              clocks: list[tuple[Deadline, int]] = (), timeline: list[bytes] = ()) -> dict:
+    """The handler: the state with the ids of the events applied to it, its clocks (each with
+    its version) and the batch's timeline entries appended, compare-and-set on the version it
+    holds, and the row if it changed from ``stored_row`` (None: not stored). The firing timer
+    (which applies no event) keeps those ids, clocks and timeline and moves the version on, so a
+    replica holding the case reads it again, and writes the row. Returns the row."""
     row = case_document(case)
     if applied is not None:
-        unit.save_version(CASE_STATES, {"_id": case.case_id, "state": case.to_dict(), AppliedEvents.FIELD: applied},
-                          version, new=not state_stored)
+        document = {"_id": case.case_id, "state": case.to_dict(), AppliedEvents.FIELD: applied,
+                    CLOCKS_FIELD: [{**deadline.to_dict(), "version": clock_version}
+                                   for deadline, clock_version in clocks]}
+        unit.save_version(CASE_STATES, document, version, new=not state_stored,
+                          append={TIMELINE_FIELD: list(timeline)})
         if row != stored_row:
             unit.save(CASES, row, new=stored_row is None)
         return row
@@ -148,43 +184,25 @@ def save_case(unit: UnitOfWork, case: SupervisedCase, new: bool = False, applied
     return row
 
 
-def save_commanded(unit: UnitOfWork, case: SupervisedCase, applied: list[str]) -> None:
+def save_commanded(unit: UnitOfWork, case: SupervisedCase, applied: list[str], timeline: list[bytes]) -> None:
     """A supervisor's command: the state with the command's id among those applied (a retry is
-    answered, not applied again); the version moves on, so a replica holding the case reads it
-    again. The row is written whole (a command is rare; reading it first would cost as much)."""
+    answered, not applied again) and its events on the timeline; the version moves on, so a
+    replica holding the case reads it again. The row is written whole (a command is rare;
+    reading it first would cost as much)."""
     unit.update(CASE_STATES, {"_id": case.case_id},
-                {"$set": {"state": case.to_dict(), AppliedEvents.FIELD: applied}, "$inc": {"version": 1}},
-                upsert=True)
+                {"$set": {"state": case.to_dict(), AppliedEvents.FIELD: applied}, "$inc": {"version": 1},
+                 "$push": {TIMELINE_FIELD: {"$each": timeline}}}, upsert=True)
     unit.upsert(CASES, case_document(case))
-
-
-def save_deadline(unit: UnitOfWork, deadline: Deadline, version: int | None) -> None:
-    """New clocks are inserted; known ones are compare-and-set on the version they were read at."""
-    fields = deadline.to_dict()
-    if version is None:
-        unit.insert(DEADLINES, {"_id": deadline.deadline_id, **fields, "version": 0})
-    else:
-        unit.update_if_unchanged(DEADLINES, {"_id": deadline.deadline_id, "version": version},
-                                 {"$set": {**fields, "version": version + 1}})
-
-
-def record_timeline(unit: UnitOfWork, entries: list[tuple[str, bytes]]) -> None:
-    """The events as they travelled (case id, protobuf bytes), one document per case and batch (an
-    insert per event was the largest single cost of a batch); rendered as JSON when someone reads
-    them. The id is the server's: a batch handled again after the database lost it writes again."""
-    by_case: dict[str, list[bytes]] = {}
-    for case_id, value in entries:
-        if case_id:
-            by_case.setdefault(case_id, []).append(value)
-    for case_id, entries in sorted(by_case.items()):
-        unit.insert(TIMELINE, {"case_id": case_id, "entries": entries})
 
 
 def timeline(database: Any, case_id: str) -> list[TimelineEntry]:
     """Every event of a case in order: those it received and emitted, and its clocks' firings
     (the entry's body holds the event as JSON)."""
-    received = [_timeline_entry(bytes(value)) for doc in database[TIMELINE].find({"case_id": case_id})
-                for value in doc.get("entries") or [doc["envelope"]]]
+    state = database[CASE_STATES].find_one({"_id": case_id}, {TIMELINE_FIELD: 1}) or {}
+    received = [_timeline_entry(bytes(value)) for value in state.get(TIMELINE_FIELD) or ()]
+    # entries of batches stored before the timeline moved into the case's document
+    received += [_timeline_entry(bytes(value)) for doc in database[TIMELINE].find({"case_id": case_id})
+                 for value in doc.get("entries") or [doc["envelope"]]]
     fired = [_timeline_entry(bytes(output["value"]))
              for firing in database[FIRINGS].find({"case_id": case_id}, {"outputs.value": 1})
              for output in firing["outputs"]]

@@ -135,7 +135,8 @@ class IntakeCounter(Document):
 
 
 class DetectorState(Document):
-    """Serialised proxy-case detector windows, so they survive a restart."""
+    """The proxy-case detector as one document, as earlier versions kept it: read once to move
+    its faults into ``ProxyFault`` documents, then deleted (it grew with every fault ever seen)."""
 
     name = StringField(primary_key=True)
     state = DictField()
@@ -143,7 +144,21 @@ class DetectorState(Document):
     meta = {"collection": "detector_state", "strict": False}
 
 
-ALL = (CaseRecord, CaseViewRecord, SubmissionRecord, CustomerDirectoryEntry, PublicOpinionItem, IntakeCounter, DetectorState)
+class ProxyFault(Document):
+    """One fault's (region|category) recent reports and open proxy incident, so the windows
+    survive a restart; written only when a batch changed that fault, deleted when nothing of it
+    can count any more (the detector prunes), so the collection stays as small as the faults
+    being reported now."""
+
+    fault = StringField(primary_key=True)
+    recent = ListField(ListField())
+    incident = DictField(null=True)
+
+    meta = {"collection": "proxy_faults", "strict": False}
+
+
+ALL = (CaseRecord, CaseViewRecord, SubmissionRecord, CustomerDirectoryEntry, PublicOpinionItem, IntakeCounter,
+       DetectorState, ProxyFault)
 
 
 def ensure_indexes() -> None:

@@ -19,6 +19,7 @@ from .documents import (
     CustomerDirectoryEntry,
     DetectorState,
     IntakeCounter,
+    ProxyFault,
     PublicOpinionItem,
     SubmissionRecord,
 )
@@ -39,6 +40,7 @@ STATUS_FROM_EVENT = {
     "verification_opened": "VERIFYING", "case_closed": "CLOSED", "case_reopened": "REOPENED",
 }
 _CASES, _SUBMISSIONS = CaseRecord._get_collection_name(), SubmissionRecord._get_collection_name()
+_FAULTS = ProxyFault._get_collection_name()
 _VIEWS = CaseViewRecord._get_collection_name()
 
 
@@ -57,8 +59,6 @@ class IntakeHandler(InboxHandler):
     def __init__(self, database: Any, policy: IntakePolicy) -> None:
         super().__init__(database)
         self.policy = policy
-        # the proxy detector's state as stored (None: not read yet) and as this batch writes it
-        self._detector_written: dict | None = None
         self.forget_state()
 
     # loading -----------------------------------------------------------------
@@ -93,14 +93,26 @@ class IntakeHandler(InboxHandler):
             {"_id": {"$in": sorted(keys)}}, {"case_id": 1})}
         self.tiers = {doc["_id"]: doc.get("tier") for doc in self.database[
             CustomerDirectoryEntry._get_collection_name()].find({"_id": {"$in": sorted(customers)}})}
-        if self._detector_stored is None:  # read once, then held (dropped with the rest on failure)
-            detector = self.database[DetectorState._get_collection_name()].find_one({"_id": "proxy"})
-            self._detector_stored = detector["state"] if detector else {}
-        self.detector = ProxyDetector.from_dict(self._detector_stored or None)
+        if self.detector is None:  # read once, then held (dropped with the rest on failure)
+            self.detector = self._load_detector()
+        self.detector.prune(self.policy.proxy)
         self.changed: set[str] = set()
         self.new_submissions: list[dict] = []
         self.opinions: list[dict] = []
         self.irrelevant_mentions = 0
+
+    def _load_detector(self) -> ProxyDetector:
+        """The faults' documents; a detector stored as one document (earlier versions) moves
+        into them with this batch."""
+        detector = ProxyDetector.from_faults((doc["_id"], doc) for doc in self.database[_FAULTS].find({}))
+        legacy = self.database[DetectorState._get_collection_name()].find_one({"_id": "proxy"})
+        self._legacy_detector = legacy is not None
+        if legacy is not None:
+            old = ProxyDetector.from_dict(legacy.get("state"))
+            detector.recent = {**old.recent, **detector.recent}
+            detector.incidents = {**old.incidents, **detector.incidents}
+            detector.changed.update(old.recent, old.incidents)
+        return detector
 
     def _remember_case(self, doc: dict) -> None:
         case = self.cases[doc["_id"]] = CaseFile.from_dict(doc["state"])
@@ -241,14 +253,19 @@ class IntakeHandler(InboxHandler):
         if self.irrelevant_mentions:
             unit.update(IntakeCounter._get_collection_name(), {"_id": "irrelevant_mentions"},
                         {"$inc": {"value": self.irrelevant_mentions}}, upsert=True)
-        detector = self.detector.to_dict()
-        if detector != self._detector_stored:  # written only when a batch changed it
-            unit.upsert(DetectorState._get_collection_name(), {"_id": "proxy", "state": detector})
-            self._detector_written = detector
+        for fault in sorted(self.detector.changed):  # only the faults this batch changed
+            state = self.detector.fault_state(fault)
+            if state is None:
+                unit.delete(_FAULTS, {"_id": fault})
+            else:
+                unit.upsert(_FAULTS, {"_id": fault, **state})
+        if self._legacy_detector:
+            unit.delete(DetectorState._get_collection_name(), {"_id": "proxy"})
 
     def committed(self) -> None:
-        if self._detector_written is not None:
-            self._detector_stored, self._detector_written = self._detector_written, None
+        if self.detector is not None:
+            self.detector.changed.clear()
+        self._legacy_detector = False
         for case_id in self.saved:
             self.viewed[case_id] = 0 if case_id not in self.viewed else (self.viewed[case_id] or 0) + 1
             self.stored.add(case_id)
@@ -260,7 +277,8 @@ class IntakeHandler(InboxHandler):
 
     def forget_state(self) -> None:
         """Nothing held: the next batches read what they need (see ``InboxHandler.forget``)."""
-        self._detector_stored = self._detector_written = None
+        self.detector: ProxyDetector | None = None
+        self._legacy_detector = False  # the detector was read from its one document of earlier versions
         self.cases: dict[str, CaseFile] = {}
         self.views: dict[str, dict] = {}
         self.rows: dict[str, dict] = {}            # each case's document as stored: rewritten when it changes

@@ -70,8 +70,7 @@ class AuditEntryDocument(Document):
     hash = StringField()
     payload = DictField()
 
-    # GetCaseAudit (the console's case page): one case's entries without reading the whole chain
-    meta = {"collection": "audit_chain", "strict": False, "indexes": [{"fields": ["case_id", "seq"]}]}
+    meta = {"collection": "audit_chain", "strict": False}
 
 
 def ensure_indexes() -> None:

@@ -141,13 +141,23 @@ class UnitOfWork:
         """Compare-and-set: ``selector`` names the version read; a miss aborts the whole unit."""
         self.guarded[collection].append(UpdateOne(selector, change))
 
-    def save_version(self, collection: str, document: dict, version: int | None, new: bool) -> None:
+    def save_version(self, collection: str, document: dict, version: int | None, new: bool,
+                     append: dict[str, list] | None = None) -> None:
         """A versioned aggregate: inserted at version 0, or replaced only if still at ``version``
         (None: stored before documents had versions), the stored version then one more. A
         replica holding an aggregate in memory learns so that another writer (a command on
-        another replica) changed it meanwhile: the unit fails, and it reads the aggregate again."""
+        another replica) changed it meanwhile: the unit fails, and it reads the aggregate again.
+
+        ``append``: lists the document keeps growing (e.g. a timeline) without the writer
+        holding them: their new items are pushed, the rest of the document set."""
         if new:
-            self.insert(collection, {**document, "version": 0})
+            self.insert(collection, {**document, **(append or {}), "version": 0})
+        elif append:
+            fields = {name: value for name, value in document.items() if name != "_id"}
+            self.guarded[collection].append(UpdateOne(
+                {"_id": document["_id"], "version": version},
+                {"$set": {**fields, "version": (version or 0) + 1},
+                 "$push": {name: {"$each": items} for name, items in append.items()}}))
         else:
             self.guarded[collection].append(ReplaceOne({"_id": document["_id"], "version": version},
                                                        {**document, "version": (version or 0) + 1}))

@@ -124,7 +124,12 @@ def audit(stack: EmbeddedStack, plans, repeats, complaints, supervisor: Supervis
         for kind in kinds:
             if (event.case_id, kind, work_order_id) not in per_clock:
                 problems.append(f"work order {work_order_id}: no {kind} deadline set")
-    stored_deadlines = {doc["_id"] for doc in escalation.deadlines.find({}, {"_id": 1})}
+    # clocks live inside their case's state document (each once)
+    stored_clocks = [clock["deadline_id"] for doc in escalation.case_states.find({}, {"clocks": 1})
+                     for clock in doc.get("clocks") or ()]
+    stored_deadlines = set(stored_clocks)
+    if len(stored_clocks) != len(stored_deadlines):
+        problems.append(f"escalation stores {len(stored_clocks) - len(stored_deadlines)} clocks twice")
     if stored_deadlines != set(per_deadline):
         problems.append(f"escalation stores {len(stored_deadlines)} deadlines, the topic set {len(per_deadline)}")
     breaches = distinct_per(ledger.named("DeadlineBreached"), lambda e: e.payload.deadline_id)

@@ -32,6 +32,12 @@ BROKER_COMPLAINTS = int(os.environ.get("FAULT_BROKER_COMPLAINTS", "24"))
 
 
 @pytest.mark.timeout(TIMEOUT_S)
+
+def clocked_subjects(client) -> set[str]:
+    """What escalation keeps clocks for (inside each case's state document)."""
+    return {clock["subject_id"] for doc in client["complaints_escalation"]["case_states"].find({}, {"clocks": 1})
+            for clock in doc.get("clocks") or ()}
+
 def test_broker_restart_on_durable_storage(tmp_path, capsys):
     with capsys.disabled():
         _broker_restart(tmp_path)
@@ -90,7 +96,7 @@ def _broker_restart(tmp_path: Path) -> None:
             intake_cases = client["complaints_intake"]["cases"].count_documents({})
             dispatch_cases = client["complaints_dispatch"]["cases"].count_documents({})
             orders = {doc["_id"] for doc in client["complaints_dispatch"]["work_orders"].find({}, {"_id": 1})}
-            clocked = {doc["subject_id"] for doc in client["complaints_escalation"]["deadlines"].find({}, {"subject_id": 1})}
+            clocked = clocked_subjects(client)
             if len(done_at) == len(complaints) and orders and orders <= clocked and dispatch_cases == intake_cases:
                 break
             now_progress = (len(done_at), dispatch_cases, len(orders), len(clocked))
@@ -165,7 +171,7 @@ def _check_small_run(stack, client, ledger: Ledger, complaints, supervisor) -> t
         problems += [f"{name} {k}: {len(ids)} event ids" for k, ids in distinct_per(ledger.named(name), key).items()
                      if len(ids) > 1]
     dispatch_cases = {doc["_id"] for doc in client["complaints_dispatch"]["cases"].find({}, {"_id": 1})}
-    clocked = {doc["subject_id"] for doc in client["complaints_escalation"]["deadlines"].find({}, {"subject_id": 1})}
+    clocked = clocked_subjects(client)
     escalation_cases = {doc["_id"] for doc in client["complaints_escalation"]["cases"].find({}, {"_id": 1})}
     # An event in the log whose effect a service lacks: if the service has the effect of a later
     # record of the same partition, its consumer went past it (the broker left a gap in what it

@@ -111,6 +111,41 @@ def test_the_detector_survives_a_restart_through_its_dict(policy):
     assert isinstance(restored.observe("K19", *FAULT, NOW, policy.proxy), ProxyRaised)
 
 
+def test_the_detector_survives_a_restart_fault_by_fault(policy):
+    detector = ProxyDetector()
+    feed(detector, policy, [NOW] * 19)
+    feed(detector, policy, [NOW] * 20, region="shenzhen")
+    assert detector.changed == {"guangzhou|broadband_outage", "shenzhen|broadband_outage"}
+    restored = ProxyDetector.from_faults((fault, detector.fault_state(fault)) for fault in sorted(detector.changed))
+    assert restored == detector
+    assert isinstance(restored.observe("K19", *FAULT, NOW, policy.proxy), ProxyRaised)
+    assert restored.changed == {"guangzhou|broadband_outage"}  # only what this report changed is written
+
+
+def test_faults_nobody_reports_any_more_are_pruned_so_the_state_stays_bounded(policy):
+    detector = ProxyDetector()
+    for index in range(900):  # one report each of 900 distinct regions, e.g. crafted ones
+        detector.observe(f"K{index}", f"region-{index:04d}-" + "x" * 200, "broadband_outage",
+                         at(minutes=index * 0.1), policy.proxy)
+    detector.changed.clear()
+    detector.prune(policy.proxy)
+    keep = policy.proxy.window + 2 * policy.proxy.late_tolerance  # behind the newest report
+    newest = at(minutes=899 * 0.1)
+    assert all(items[-1][1] >= newest - keep for items in detector.recent.values())
+    assert len(detector.recent) < 900 and detector.changed  # the dropped faults are deleted from storage
+    assert all(detector.fault_state(fault) is None for fault in detector.changed)
+
+
+def test_pruning_keeps_what_a_late_report_may_still_count_with(policy):
+    detector = ProxyDetector()
+    feed(detector, policy, [NOW] * 19)
+    reported_late = NOW + policy.proxy.window / 2  # within the burst's window ...
+    newest = reported_late + policy.proxy.late_tolerance  # ... and arriving as late as tolerated
+    detector.observe("X1", "shenzhen", "broadband_outage", newest, policy.proxy)
+    detector.prune(policy.proxy)
+    assert isinstance(detector.observe("K19", *FAULT, reported_late, policy.proxy), ProxyRaised)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(0, 30 * 60), min_size=1, max_size=40))
 def test_raises_exactly_when_some_window_holds_the_threshold(policy, seconds):
