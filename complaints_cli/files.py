@@ -64,7 +64,7 @@ def load(file: Annotated[str, typer.Argument(metavar="FILE.csv", help="customer_
          database: Annotated[str, typer.Option(envvar="MONGODB_DATABASE", help="intake's database")]
          = directory.DEFAULT_DATABASE,
          dry_run: Annotated[bool, typer.Option("--dry-run", help="check the file only; write nothing")] = False,
-         ) -> None:
+         as_json: JsonOption = False) -> None:
     """Check every row (errors name line and column; nothing written on any), then upsert by customer id.
 
     The directory is intake's own table, written to its database in batches of 1000 (the service reads
@@ -83,8 +83,12 @@ def load(file: Annotated[str, typer.Argument(metavar="FILE.csv", help="customer_
         fail(f"{parsed.error_count} error{'s' * (parsed.error_count != 1)}; nothing written", WRONG)
     if parsed.duplicates:
         err.print(f"warning: {parsed.duplicates} rows repeated an earlier customer id; the last row is used")
+    checked = {"file": file, "rows": parsed.rows, "customers": len(parsed.entries), "repeated": parsed.duplicates}
     if dry_run:
-        print(f"{file}: {parsed.rows} rows OK, {len(parsed.entries)} customers; nothing written (--dry-run)")
+        if as_json:
+            print_json({**checked, "written": False})
+        else:
+            print(f"{file}: {parsed.rows} rows OK, {len(parsed.entries)} customers; nothing written (--dry-run)")
         return
     client = None
     try:
@@ -102,5 +106,8 @@ def load(file: Annotated[str, typer.Argument(metavar="FILE.csv", help="customer_
     finally:
         if client is not None:
             client.close()
+    if as_json:
+        print_json({**checked, "written": True, **counts})
+        return
     print(f"loaded {counts['loaded']} customers into {database}.{directory.COLLECTION}: {counts['new']} new, "
           f"{counts['changed']} changed, {counts['unchanged']} unchanged")

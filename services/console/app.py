@@ -18,6 +18,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from . import i18n
+from complaints.v1 import escalation_service_pb2
+
 from .clients import Backends, ServiceRefusal, Session
 from .settings import ConsoleSettings
 from .snapshots import Snapshot, Snapshots
@@ -47,8 +49,11 @@ class Console:
         return self.backends.session(token(request))
 
     def snapshot(self, request: Request, key: tuple, load) -> Snapshot:
-        """An aggregate read as the caller may see it, at most ``snapshot_seconds`` old (snapshots.py)."""
-        return self.snapshots.get(token(request), key, load)
+        """An aggregate read, at most ``snapshot_seconds`` old, shown once a service accepted the
+        caller's token (a cheap indexed read: the at-risk list's first entry)."""
+        session = self.session(request)
+        return self.snapshots.get(token(request), key, load, verify=lambda: session.call(
+            "escalation", "ListAtRiskCases", escalation_service_pb2.ListAtRiskCasesRequest(limit=1)))
 
     def render(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         lang = language(request)

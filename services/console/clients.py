@@ -74,16 +74,17 @@ class Session:
         self._stubs = stubs
         self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
 
-    def call(self, service: str, method: str, request) -> Any:
+    def call(self, service: str, method: str, request, timeout: float = TIMEOUT_S) -> Any:
         try:
-            return getattr(self._stubs[service], method)(request, timeout=TIMEOUT_S, metadata=self._metadata)
+            return getattr(self._stubs[service], method)(request, timeout=timeout, metadata=self._metadata)
         except grpc.RpcError as error:
             raise ServiceRefusal(service, method, error.code(), error.details() or "") from None
 
-    def calls(self, *wanted: tuple[str, str, Any]) -> list[Any]:
-        """Several calls in flight at once (a page asks several services); answers in order."""
+    def calls(self, *wanted: tuple[str, str, Any], timeout: float = TIMEOUT_S) -> list[Any]:
+        """Several calls in flight at once (a page asks several services); answers in order, a
+        refusal in place of its answer."""
         futures = [(service, method, getattr(self._stubs[service], method).future(
-            request, timeout=TIMEOUT_S, metadata=self._metadata)) for service, method, request in wanted]
+            request, timeout=timeout, metadata=self._metadata)) for service, method, request in wanted]
         answers = []
         for service, method, future in futures:
             try:

@@ -70,7 +70,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "not_found": ("未找到。", "Not found."), "invalid": ("输入有误：", "Invalid input: "),
     "unavailable": ("服务暂不可用：", "A service could not answer: "), "no_data": ("暂无数据", "No data"),
     "yes": ("是", "Yes"), "no": ("否", "No"), "unclear": ("不明确", "Unclear"),
-    "language": ("English", "中文"), "as_of": ("汇总数据时间", "Aggregates as of"),
+    "language": ("English", "中文"), "as_of": ("汇总数据时间", "Aggregates as of"), "this_month": ("本月", "This month"),
     "no_resolved": ("本期尚无办结工单", "nothing resolved yet"), "not_supervised": ("未督办", "Not supervised"),
     "urged": ("已催办", "Urged"), "marked": ("已列入督办", "Marked for supervision"), "reassigned": ("已改派", "Reassigned"),
 }

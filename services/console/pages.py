@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.requests import Request
@@ -15,14 +17,16 @@ from complaints.v1 import (common_pb2, dispatch_service_pb2 as dispatch, escalat
                            intake_service_pb2 as intake, verification_service_pb2 as verification)
 
 from . import exports, i18n
-from .app import Console, form_value, language, token, user_name
+from .app import Console, form_value, language, user_name
 from .clients import ServiceRefusal
+from .snapshots import Snapshot
 from .views import bulletin as bulletin_views, case_page, overview as overview_views, records as record_views
 from .views.cases import search_request, search_rows
 
 PERIODS = {"daily": escalation.BULLETIN_PERIOD_DAILY, "weekly": escalation.BULLETIN_PERIOD_WEEKLY,
            "monthly": escalation.BULLETIN_PERIOD_MONTHLY}
 PAGE_SIZE = 50
+AGGREGATE_S = 120.0  # counts and bulletins scan a period's cases: seconds with 10,000 of them
 
 
 def _first_refusal(answers: list[Any]) -> ServiceRefusal | None:
@@ -40,31 +44,32 @@ def _stamp(moment: datetime):
 def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
     zone = console.settings.timezone
 
-    def overview_answers(request: Request, now: datetime) -> list[Any]:
-        start_today, start_month, tomorrow = overview_views.day_and_month(now, zone)
-        answers = console.session(request).calls(
-            ("intake", "SummariseCases", intake.SummariseCasesRequest(registered_from=_stamp(start_today),
-                                                                      registered_to=_stamp(tomorrow))),
-            ("intake", "SummariseCases", intake.SummariseCasesRequest(registered_from=_stamp(start_month),
-                                                                      registered_to=_stamp(tomorrow))),
-            ("escalation", "GetBulletin", escalation.GetBulletinRequest(period=escalation.BULLETIN_PERIOD_DAILY,
-                                                                        at=_stamp(now))),
-            ("escalation", "GetBulletin", escalation.GetBulletinRequest(period=escalation.BULLETIN_PERIOD_MONTHLY,
-                                                                        at=_stamp(now))),
-            ("escalation", "ListAtRiskCases", escalation.ListAtRiskCasesRequest(limit=10)))
-        if refusal := _first_refusal(answers):
-            raise refusal
-        return answers
+    def bulletin_snapshot(request: Request, period: str, at: datetime) -> Snapshot:
+        """One bulletin (GetBulletin's JSON), kept under the local day it was asked for: the overview
+        and the bulletin page share this month's."""
+        day = at.astimezone(ZoneInfo(zone)).date().isoformat()
+        session = console.session(request)
+        return console.snapshot(request, ("bulletin", period, day), lambda: json.loads(session.call(
+            "escalation", "GetBulletin", escalation.GetBulletinRequest(period=PERIODS[period], at=_stamp(at)),
+            AGGREGATE_S).json))
 
     def overview(request: Request) -> Response:
         now = datetime.now(timezone.utc)
+        start_today, start_month, tomorrow = overview_views.day_and_month(now, zone)
+        session = console.session(request)
+        counting = intake.SummariseCasesRequest(registered_from=_stamp(start_month), registered_to=_stamp(tomorrow),
+                                                day_from=_stamp(start_today))
         try:
-            snapshot = console.snapshot(request, ("overview",), lambda: overview_answers(request, now))
+            with ThreadPoolExecutor(2) as pool:  # a first load computes both at once
+                counted = pool.submit(console.snapshot, request, ("intake counts", start_today.isoformat()),
+                                      lambda: session.call("intake", "SummariseCases", counting, AGGREGATE_S))
+                monthly = pool.submit(bulletin_snapshot, request, "monthly", now)
+                at_risk = session.call("escalation", "ListAtRiskCases", escalation.ListAtRiskCasesRequest(limit=10))
+                counted, monthly = counted.result(), monthly.result()
         except ServiceRefusal as refusal:
             return console.refused(request, refusal)
-        today, month, daily, monthly, at_risk = snapshot.value
-        return console.render(request, "overview.html", as_of=snapshot.taken_at, view=overview_views.overview(
-            today, month, json.loads(daily.json), json.loads(monthly.json), at_risk))
+        return console.render(request, "overview.html", as_of=min(counted.taken_at, monthly.taken_at),
+                              view=overview_views.overview(counted.value, monthly.value, at_risk))
 
     def cases(request: Request) -> Response:
         params = dict(request.query_params)
@@ -111,7 +116,7 @@ def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
         try:
             # the watch list scans every open case: a snapshot; the supervision list is indexed: live
             watched = console.snapshot(request, ("watched",), lambda: session.call(
-                "escalation", "ListWatchedCases", escalation.ListWatchedCasesRequest(limit=200)))
+                "escalation", "ListWatchedCases", escalation.ListWatchedCasesRequest(limit=200), timeout=AGGREGATE_S))
             supervised = session.call("escalation", "ListSupervisedCases", escalation.ListSupervisedCasesRequest(
                 page=common_pb2.PageRequest(page_size=100)))
         except ServiceRefusal as refusal:
@@ -131,7 +136,7 @@ def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
             back = form_value(form, "back") or "/supervision"
             try:
                 await run_in_threadpool(console.session(request).call, service, method, message)
-                console.snapshots.forget(token(request))
+                console.snapshots.forget()
             except ServiceRefusal as refusal:
                 if back.startswith("/cases/"):
                     return console.refused(request, refusal)
@@ -146,17 +151,9 @@ def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
         if period not in PERIODS:
             raise ValueError(f"period: expected one of {', '.join(PERIODS)}, got {period!r}")
         at = record_views.day_start(request.query_params.get("at", ""), "at", zone) or datetime.now(timezone.utc)
-        session = console.session(request)
-
-        def both() -> tuple[dict, dict]:
-            current_request = escalation.GetBulletinRequest(period=PERIODS[period], at=_stamp(at))
-            current = json.loads(session.call("escalation", "GetBulletin", current_request).json)
-            before = escalation.GetBulletinRequest(period=PERIODS[period],
-                                                   at=_stamp(bulletin_views.previous_moment(current["from"])))
-            return current, json.loads(session.call("escalation", "GetBulletin", before).json)
-
-        snapshot = console.snapshot(request, ("bulletin", period, at.date().isoformat()), both)
-        return bulletin_views.bulletin_view(*snapshot.value), snapshot.taken_at
+        current = bulletin_snapshot(request, period, at)
+        previous = bulletin_snapshot(request, period, bulletin_views.previous_moment(current.value["from"]))
+        return bulletin_views.bulletin_view(current.value, previous.value), min(current.taken_at, previous.taken_at)
 
     def bulletin(request: Request) -> Response:
         try:

@@ -1,12 +1,15 @@
-"""Aggregate answers (intake counts, bulletins, the watch list) kept a short while per person.
+"""Aggregate answers (intake counts, bulletins, the watch list) kept a short while.
 
 With 10,000 cases a month's bulletin or the counts by channel cost the services a scan of every
-case of the period; recomputing them on each page load would make the overview take seconds.
-An answer younger than ``max_age_s`` is served as it is; an older one is served once more while a
-background thread asks again (stale-while-revalidate), so a page never waits for a refresh it
-does not need. One much older than that is fetched again before the page renders. Entries are
-keyed by the caller's token too: one person never sees what another's role fetched. Pages show
-the time of the figures they render.
+case of the period (about a second per scan on the embedded database, more under load), so
+recomputing them on each page load would make the overview take seconds. An answer younger than
+``max_age_s`` is served as it is; an older one is served once more while a background thread asks
+again (stale-while-revalidate), so a page never waits for a refresh it does not need. One much
+older than that, or none, is fetched before the page renders, once for all callers waiting on it.
+
+Every role may call these read methods, so one answer serves every caller, but only a caller whose
+own token a service has accepted within ``max_age_s``: ``verify`` asks a service with it, cheaply,
+before a kept answer is shown. Pages show the time of the figures they render.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 log = logging.getLogger("complaints.console")
-MAX_ENTRIES = 512
-TOO_OLD = 10  # times max_age: served only after fetching again
+MAX_ENTRIES = 256
+TOO_OLD = 10  # times max_age: fetched again before it is shown
 
 
 @dataclass(frozen=True)
@@ -37,50 +40,77 @@ class Snapshots:
     def __init__(self, max_age_s: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.max_age_s = max_age_s
         self._clock = clock
-        self._entries: OrderedDict[tuple, Snapshot] = OrderedDict()
-        self._refreshing: set[tuple] = set()
+        self._entries: OrderedDict[Hashable, Snapshot] = OrderedDict()
+        self._loading: dict[Hashable, threading.Lock] = {}
+        self._refreshing: set[Hashable] = set()
+        self._verified: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def get(self, token: str, key: Hashable, load: Callable[[], Any]) -> Snapshot:
-        """The answer of ``load`` for this caller and key, fresh enough; ``load`` raises on refusal
-        and nothing is kept then."""
-        full_key = (hashlib.sha256(token.encode()).hexdigest(), key)
+    def get(self, token: str, key: Hashable, load: Callable[[], Any], verify: Callable[[], Any]) -> Snapshot:
+        """``load``'s answer for ``key``, fresh enough; ``load`` and ``verify`` call the services with
+        the caller's token and raise when refused (nothing is kept then)."""
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        entry = self._fresh_enough(key)
+        if entry is None:
+            with self._key_lock(key):  # one fetch for every caller waiting on the same figures
+                entry = self._fresh_enough(key)
+                if entry is None:
+                    entry = self._store(key, load)
+                    self._remember(digest)
+                    return entry
+        if not self._recently_verified(digest):
+            verify()
+            self._remember(digest)
         with self._lock:
-            entry = self._entries.get(full_key)
-            age = None if entry is None else self._clock() - entry.taken
-            refresh = age is not None and self.max_age_s < age <= self.max_age_s * TOO_OLD \
-                and full_key not in self._refreshing
-            if refresh:
-                self._refreshing.add(full_key)
-        if entry is None or age > self.max_age_s * TOO_OLD or self.max_age_s <= 0:
-            return self._store(full_key, load)
-        if refresh:
-            threading.Thread(target=self._refresh, args=(full_key, load), daemon=True,
-                             name="console-snapshot").start()
+            stale = self._clock() - entry.taken > self.max_age_s and key not in self._refreshing
+            if stale:
+                self._refreshing.add(key)
+        if stale:
+            threading.Thread(target=self._refresh, args=(key, load), daemon=True, name="console-snapshot").start()
         return entry
 
-    def forget(self, token: str) -> None:
-        """After a person's command: what they see next reflects it."""
-        digest = hashlib.sha256(token.encode()).hexdigest()
+    def forget(self) -> None:
+        """After a command: what anyone sees next reflects it."""
         with self._lock:
-            for full_key in [k for k in self._entries if k[0] == digest]:
-                del self._entries[full_key]
+            self._entries.clear()
 
-    def _store(self, full_key: tuple, load: Callable[[], Any]) -> Snapshot:
+    def _fresh_enough(self, key: Hashable) -> Snapshot | None:
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is None or self.max_age_s <= 0 or self._clock() - entry.taken > self.max_age_s * TOO_OLD:
+            return None
+        return entry
+
+    def _key_lock(self, key: Hashable) -> threading.Lock:
+        with self._lock:
+            return self._loading.setdefault(key, threading.Lock())
+
+    def _recently_verified(self, digest: str) -> bool:
+        with self._lock:
+            at = self._verified.get(digest)
+        return at is not None and self._clock() - at <= self.max_age_s
+
+    def _remember(self, digest: str) -> None:
+        with self._lock:
+            self._verified[digest] = self._clock()
+            if len(self._verified) > MAX_ENTRIES * 4:
+                self._verified.clear()
+
+    def _store(self, key: Hashable, load: Callable[[], Any]) -> Snapshot:
         value = load()
         entry = Snapshot(value, datetime.now(timezone.utc), self._clock())
         with self._lock:
-            self._entries[full_key] = entry
-            self._entries.move_to_end(full_key)
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
             while len(self._entries) > MAX_ENTRIES:
                 self._entries.popitem(last=False)
         return entry
 
-    def _refresh(self, full_key: tuple, load: Callable[[], Any]) -> None:
+    def _refresh(self, key: Hashable, load: Callable[[], Any]) -> None:
         try:
-            self._store(full_key, load)
+            self._store(key, load)
         except Exception as error:  # noqa: BLE001 - the stale answer stays; the next load tries again
-            log.warning("snapshot refresh failed", extra={"fields": {"key": repr(full_key[1]), "error": str(error)}})
+            log.warning("snapshot refresh failed", extra={"fields": {"key": repr(key), "error": str(error)}})
         finally:
             with self._lock:
-                self._refreshing.discard(full_key)
+                self._refreshing.discard(key)

@@ -70,7 +70,8 @@ class AuditEntryDocument(Document):
     hash = StringField()
     payload = DictField()
 
-    meta = {"collection": "audit_chain", "strict": False}
+    # GetCaseAudit (the console's case page): one case's entries without reading the whole chain
+    meta = {"collection": "audit_chain", "strict": False, "indexes": [{"fields": ["case_id", "seq"]}]}
 
 
 def ensure_indexes() -> None:

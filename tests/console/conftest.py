@@ -1,6 +1,6 @@
 """The console's browser tests run on a stack of their own, with access control on (an operator,
 an auditor and a service token), so that what an auditor may not do is refused by the services
-themselves. The module-scoped stack is stopped before tests/integration starts its own."""
+themselves. Its fixtures are module-scoped: the stack stops before tests/integration starts its own."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "test-results" / "console"
-TOKENS = {"operator": "console-test-operator", "auditor": "console-test-auditor", "service": "console-test-service"}
-
 sys.path.insert(0, str(ROOT / "tests" / "integration"))  # helpers: waiting for events without sleeping blindly
 
+from console_loop import TOKENS  # noqa: E402 - after the path that console_loop's helpers come from
 
-@pytest.fixture(scope="package")
+
+@pytest.fixture(scope="module")
 def console_stack(tmp_path_factory):
     from tools.devstack import EmbeddedStack, Ports
 
@@ -43,7 +43,7 @@ def console_stack(tmp_path_factory):
         stack.stop()
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def browser():
     from tools.console_browser import Browser
 
@@ -52,25 +52,7 @@ def browser():
     opened.close()
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def results_dir() -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     return RESULTS
-
-
-@pytest.fixture()
-def console_tail(console_stack):
-    from tools.eventlog import EventTail
-
-    follower = EventTail(console_stack.kafka_bootstrap)
-    yield follower
-    follower.close()
-
-
-@pytest.fixture()
-def console_publisher(console_stack):
-    from tools.eventlog import Publisher
-
-    producer = Publisher(console_stack.kafka_bootstrap)
-    yield producer
-    producer.close()

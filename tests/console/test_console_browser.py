@@ -12,14 +12,13 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import TOKENS
-from loop import fresh_case, full_loop, publish_complaints
+from console_loop import TOKENS, fresh_case, full_loop, publish_complaints
 
 pytestmark = pytest.mark.integration
 SERVICES = ("intake", "dispatch", "escalation", "verification")
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def traffic(console_stack):
     """Published once for the module: a dozen complaints, one case closed through the loop (the
     clock moved past its recurrence window, so the others are overdue), and a fresh case."""
@@ -35,7 +34,7 @@ def traffic(console_stack):
         publisher.close()
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def loop_case(traffic) -> str:
     return traffic[0]
 
@@ -114,6 +113,12 @@ def test_an_operator_marks_and_urges_an_auditor_is_refused(console_stack, traffi
     mark.find_element(By.TAG_NAME, "button").click()
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "done"))
     assert text_of(driver, "#done") == "已列入督办"
+    reassign = driver.find_element(By.ID, "reassign")
+    reassign.find_element(By.NAME, "new_owner").send_keys("agent-2002")
+    reassign.find_element(By.NAME, "reason").send_keys("首问人休假，改派")
+    reassign.find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "done"))
+    assert text_of(driver, "#done") == "已改派"
 
     driver = browser.open(f"{url}/supervision")
     urge_form(driver, case_id).find_element(By.NAME, "note").send_keys("请今天内答复客户")

@@ -52,3 +52,31 @@ def test_publish_then_case_show_and_timeline_over_grpc(stack):
     assert json.loads(timeline.stdout)["entries"][0]["event_type"] == "complaints.v1.CaseRegistered"
     missing = complaints(stack, "case", "show", "K-NO-SUCH-CASE")
     assert missing.exit_code == 2 and "intake service" in missing.output
+
+
+def test_every_read_command_answers_from_the_running_services(stack, tmp_path):
+    overdue = complaints(stack, "overdue", "--json")
+    assert overdue.exit_code == 0, overdue.output
+    assert all(case["overdue"] for case in json.loads(overdue.stdout))
+    at_risk = complaints(stack, "at-risk", "--limit", "5", "--json")
+    assert at_risk.exit_code == 0 and len(json.loads(at_risk.stdout)) <= 5
+    report = tmp_path / "bulletin.md"
+    assert complaints(stack, "bulletin", "--format", "md", "-o", str(report)).exit_code == 0
+    assert "| rank |" in report.read_text(encoding="utf-8")
+    verified = complaints(stack, "audit", "verify")  # another test of the session may have tampered an entry
+    expected = "audit chain OK" if verified.exit_code == 0 else "audit chain BROKEN at entry"
+    assert verified.exit_code in (0, 1) and verified.stdout.startswith(expected), verified.output
+    exported = tmp_path / "records.csv"
+    assert complaints(stack, "audit", "export", "--format", "csv", "-o", str(exported), "-q").exit_code == 0
+    assert exported.read_text(encoding="utf-8").startswith("case_id,result,")
+
+
+def test_directory_load_writes_intakes_table(stack, tmp_path):
+    customers = tmp_path / "customers.csv"
+    customers.write_text("customer_id,tier,region\nC-CLI-VIP,1,shenzhen\nC-CLI-2,3,\n", encoding="utf-8")
+    loaded = complaints(stack, "directory", "load", str(customers), "--mongodb-uri", stack.mongodb_uri,
+                        "--database", "complaints_intake", "--json")
+    assert loaded.exit_code == 0, loaded.output
+    assert json.loads(loaded.stdout) == {"file": str(customers), "rows": 2, "customers": 2,
+                                         "repeated": 0, "written": True, "loaded": 2, "new": 2,
+                                         "changed": 0, "unchanged": 0}

@@ -14,6 +14,8 @@ from complaint_platform.masking import mask_fields
 from .common import enum_key, local_text, moment
 
 EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+ENVELOPE = {"event_id", "event_type", "case_id", "occurred_at", "producer", "causation_id", "eventId", "eventType",
+            "caseId", "occurredAt", "causationId"}
 DETAIL_LIMIT = 240  # characters of an event's fields on its timeline row; the rest is in the service
 
 
@@ -45,15 +47,25 @@ class CasePage:
         return all(entry["intact"] for entry in self.audit)
 
 
-def event_details(payload_json: str) -> str:
-    """``key: value`` pairs of an event, personal data masked, shortened for the row."""
+def event_body(envelope_json: str) -> dict[str, Any]:
+    """The event inside a timeline entry's envelope (its one member that is a message), without
+    the envelope's ids and times, which the row shows in its own columns."""
     try:
-        fields = json.loads(payload_json or "{}")
+        fields = json.loads(envelope_json or "{}")
     except ValueError:
-        return ""
-    body = next(iter(fields.values())) if len(fields) == 1 and isinstance(next(iter(fields.values())), dict) \
-        else fields
-    masked = mask_fields(body) if isinstance(body, dict) else {}
+        return {}
+    return next((value for key, value in fields.items() if isinstance(value, dict) and key not in ENVELOPE), {})
+
+
+def field(body: dict[str, Any], snake: str) -> Any:
+    """A field by its proto name, or by its JSON name when the entry was written with those."""
+    parts = snake.split("_")
+    return body.get(snake, body.get(parts[0] + "".join(part.title() for part in parts[1:])))
+
+
+def event_details(envelope_json: str) -> str:
+    """``key: value`` pairs of an event, personal data masked, shortened for the row."""
+    masked = mask_fields(event_body(envelope_json))
     text = "; ".join(f"{key}: {json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value}"
                      for key, value in masked.items() if key not in ("caseId", "case_id"))
     return text if len(text) <= DETAIL_LIMIT else text[:DETAIL_LIMIT - 1] + "…"
@@ -75,15 +87,12 @@ def submissions(answer: intake_service_pb2.ListSubmissionsResponse, timeline: li
     (SubmissionLinked says with which contact count and risk) or split off again."""
     linked: dict[str, str] = {}
     for entry in timeline:
-        kind = entry.event_type.rsplit(".", 1)[-1]
-        body = next(iter(json.loads(entry.json or "{}").values()), {}) if entry.json else {}
-        if not isinstance(body, dict):
-            continue
+        kind, body = entry.event_type.rsplit(".", 1)[-1], event_body(entry.json)
         if kind == "SubmissionLinked":
-            linked[body.get("submissionId", "")] = (f"SubmissionLinked #{body.get('contactCount', '?')}"
-                                                   f" risk {body.get('regulatorRisk', 0)}")
+            linked[field(body, "submission_id") or ""] = (f"SubmissionLinked #{field(body, 'contact_count') or '?'}"
+                                                          f" risk {field(body, 'regulator_risk') or 0}")
         elif kind == "SubmissionSplit":
-            linked[body.get("submissionId", "")] = f"SubmissionSplit: {body.get('reason', '')}"
+            linked[field(body, "submission_id") or ""] = f"SubmissionSplit: {field(body, 'reason') or ''}"
     rows = []
     for index, item in enumerate(answer.submissions):
         rows.append({"submission_id": item.submission_id, "channel": enum_key(common_pb2.Channel, item.channel),
@@ -142,6 +151,7 @@ def audit(answer: verification_service_pb2.GetCaseAuditResponse, zone: str) -> l
 
 
 def timeline(answer: escalation_service_pb2.GetTimelineResponse, zone: str) -> list[TimelineRow]:
-    entries = sorted(answer.entries, key=lambda e: (moment(e.occurred_at) or EARLIEST, e.event_id))
-    return [TimelineRow(local_text(e.occurred_at, zone), e.producer, e.event_type.rsplit(".", 1)[-1],
+    # stable: entries of the same moment keep the order the escalation service recorded them in
+    entries = sorted(answer.entries, key=lambda e: moment(e.occurred_at) or EARLIEST)
+    return [TimelineRow(local_text(e.occurred_at, zone, seconds=True), e.producer, e.event_type.rsplit(".", 1)[-1],
                         event_details(e.json)) for e in entries]

@@ -39,24 +39,22 @@ def day_and_month(now: datetime, zone: str) -> tuple[datetime, datetime, datetim
             (today + timedelta(days=1)).astimezone(timezone.utc))
 
 
-def overview(today: intake_service_pb2.SummariseCasesResponse, month: intake_service_pb2.SummariseCasesResponse,
-             daily: dict[str, Any], monthly: dict[str, Any],
+def overview(month: intake_service_pb2.SummariseCasesResponse, monthly: dict[str, Any],
              at_risk: escalation_service_pb2.ListAtRiskCasesResponse) -> dict[str, Any]:
-    today_counts = {enum_key(common_pb2.Channel, row.channel): row.cases for row in today.by_channel}
+    """``month``: intake's counts for this month (today's within it); ``monthly``: this month's bulletin."""
+    today_counts = {enum_key(common_pb2.Channel, row.channel): row.cases for row in month.day_by_channel}
     month_counts = [(enum_key(common_pb2.Channel, row.channel), row.cases) for row in month.by_channel]
     statuses = [(enum_key(common_pb2.CaseStatus, row.status), row.cases) for row in month.open_by_status]
     target = float(monthly.get("target", 0.98))
-    rates = {period: report["overall"].get("timely_handling_rate") for period, report in
-             (("daily", daily), ("monthly", monthly))}
+    rate = monthly["overall"].get("timely_handling_rate")
     return {
-        "registered_today": today.registered, "registered_month": month.registered,
+        "registered_today": month.registered_day, "registered_month": month.registered,
         "channels": [{"channel": name, "today": today_counts.get(name, 0), "month": count}
                      for name, count in month_counts],
         "channel_bars": bars(month_counts),
         "statuses": statuses, "status_bars": bars(statuses), "open_total": sum(n for _, n in statuses),
-        "overdue_now": month.overdue_now, "target": target, "rates": rates,
-        "meets": {period: rate is None or rate >= target for period, rate in rates.items()},
-        "breaches": {"daily": daily["overall"].get("overdue", 0), "monthly": monthly["overall"].get("overdue", 0)},
+        "overdue_now": month.overdue_now, "target": target, "rate": rate, "meets": rate is None or rate >= target,
+        "resolved": monthly["overall"].get("resolved", 0), "breaches": monthly["overall"].get("overdue", 0),
         "escalations": monthly["overall"].get("escalations_by_level", {}),
         "at_risk": [{"case_id": row.case_id, "score": round(row.score, 2), "region": row.region,
                      "escalation_level": row.escalation_level} for row in at_risk.cases],

@@ -179,12 +179,14 @@ class SplitSubmissionResponse(_message.Message):
     def __init__(self, new_case: _Optional[_Union[CaseView, _Mapping]] = ...) -> None: ...
 
 class SummariseCasesRequest(_message.Message):
-    __slots__ = ("registered_from", "registered_to")
+    __slots__ = ("registered_from", "registered_to", "day_from")
     REGISTERED_FROM_FIELD_NUMBER: _ClassVar[int]
     REGISTERED_TO_FIELD_NUMBER: _ClassVar[int]
+    DAY_FROM_FIELD_NUMBER: _ClassVar[int]
     registered_from: _timestamp_pb2.Timestamp
     registered_to: _timestamp_pb2.Timestamp
-    def __init__(self, registered_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    day_from: _timestamp_pb2.Timestamp
+    def __init__(self, registered_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., day_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ChannelCount(_message.Message):
     __slots__ = ("channel", "cases")
@@ -203,13 +205,17 @@ class StatusCount(_message.Message):
     def __init__(self, status: _Optional[_Union[_common_pb2.CaseStatus, str]] = ..., cases: _Optional[int] = ...) -> None: ...
 
 class SummariseCasesResponse(_message.Message):
-    __slots__ = ("registered", "by_channel", "open_by_status", "overdue_now")
+    __slots__ = ("registered", "by_channel", "open_by_status", "overdue_now", "registered_day", "day_by_channel")
     REGISTERED_FIELD_NUMBER: _ClassVar[int]
     BY_CHANNEL_FIELD_NUMBER: _ClassVar[int]
     OPEN_BY_STATUS_FIELD_NUMBER: _ClassVar[int]
     OVERDUE_NOW_FIELD_NUMBER: _ClassVar[int]
+    REGISTERED_DAY_FIELD_NUMBER: _ClassVar[int]
+    DAY_BY_CHANNEL_FIELD_NUMBER: _ClassVar[int]
     registered: int
     by_channel: _containers.RepeatedCompositeFieldContainer[ChannelCount]
     open_by_status: _containers.RepeatedCompositeFieldContainer[StatusCount]
     overdue_now: int
-    def __init__(self, registered: _Optional[int] = ..., by_channel: _Optional[_Iterable[_Union[ChannelCount, _Mapping]]] = ..., open_by_status: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., overdue_now: _Optional[int] = ...) -> None: ...
+    registered_day: int
+    day_by_channel: _containers.RepeatedCompositeFieldContainer[ChannelCount]
+    def __init__(self, registered: _Optional[int] = ..., by_channel: _Optional[_Iterable[_Union[ChannelCount, _Mapping]]] = ..., open_by_status: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., overdue_now: _Optional[int] = ..., registered_day: _Optional[int] = ..., day_by_channel: _Optional[_Iterable[_Union[ChannelCount, _Mapping]]] = ...) -> None: ...

@@ -231,6 +231,8 @@ def test_directory_load_checks_every_row_first(tmp_path: Path):
     good.write_text("customer_id,tier,region\nC-1,1,shenzhen\nC-2,3,\n", encoding="utf-8")
     shown = run("directory", "load", str(good), "--dry-run")
     assert shown.exit_code == 0 and "2 rows OK, 2 customers; nothing written" in shown.output
+    assert json.loads(run("directory", "load", str(good), "--dry-run", "--json").stdout) == {
+        "file": str(good), "rows": 2, "customers": 2, "repeated": 0, "written": False}
     bad = tmp_path / "bad.csv"
     bad.write_text("customer_id,tier,region\nC-1,7,shenzhen\n", encoding="utf-8")
     shown = run("directory", "load", str(bad), "--mongodb-uri", "mongodb://127.0.0.1:1")

@@ -17,6 +17,8 @@ from helpers import collect_case, move_clock, names, wait_for
 from tools.traffic import callback, department_feedback, sample_complaint
 
 LOOP_SUMMARY = "宽带断网两天了，报修后一直没人上门"
+# the roles of the console's stack (tests/console/conftest.py writes them to its token file)
+TOKENS = {"operator": "console-test-operator", "auditor": "console-test-auditor", "service": "console-test-service"}
 
 
 def publish_complaints(publisher, count: int, seed: int = 17) -> list:
@@ -45,8 +47,6 @@ def _feedback(publisher, case_id: str, order, kind: int, text: str) -> None:
 
 def _wait_only_the_window_blocks(stack, case_id: str, timeout_s: float = 20) -> None:
     """The callback is applied before the clock moves past the recurrence window."""
-    from conftest import TOKENS
-
     channel = grpc.insecure_channel(f"127.0.0.1:{stack.ports.grpc['verification']}")
     records = verification_service_pb2_grpc.VerificationServiceStub(channel)
     request = verification_service_pb2.GetRecordRequest(case_id=case_id)
