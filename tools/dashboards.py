@@ -100,7 +100,7 @@ def deadlines() -> Dashboard:
         panels=[
             stat("及时率 timely-handling rate (24 h)", "max(complaints_timely_handling_rate)", 0, 0,
                  unit="percentunit", thresholds=[Threshold("red", 0, 0.0), Threshold("green", 1, TIMELY_TARGET)]),
-            stat("在途时限 open deadlines", "max(complaints_open_deadlines)", 6, 0, width=4),
+            stat("在途时限 open deadlines", "sum(complaints_open_deadlines)", 6, 0, width=4),
             stat("超时未办结 overdue now", "max(complaints_overdue_deadlines)", 10, 0, width=4,
                  thresholds=[Threshold("green", 0, 0.0), Threshold("orange", 1, 1.0)]),
             stat("超时 breaches (24 h)", "sum(increase(complaints_deadline_breaches_total[24h]))", 14, 0, width=5,
@@ -113,7 +113,9 @@ def deadlines() -> Dashboard:
                        gridPos=GridPos(h=8, w=12, x=12, y=4),
                        description="Deadlines running or paused (waiting on the customer), and those breached "
                                    "and not yet met.",
-                       targets=[Target(expr="max(complaints_open_deadlines)", legendFormat="open 在途", refId="A"),
+                       # each replica reports the clocks of its own partitions; overdue is read from the
+                       # database, the same figure on every replica
+                       targets=[Target(expr="sum(complaints_open_deadlines)", legendFormat="open 在途", refId="A"),
                                 Target(expr="max(complaints_overdue_deadlines)", legendFormat="overdue 超时",
                                        refId="B")]),
             series("超时 breaches by kind", "sum by (kind) (increase(complaints_deadline_breaches_total[1h]))",
