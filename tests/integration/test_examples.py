@@ -49,6 +49,13 @@ class Follower:
         if envelope.case_id == CASE:
             self.seen.append(envelope)
 
+    def wait_for(self, count: int, timeout_s: float = 60) -> list:
+        """What it handed over once it has ``count`` events (a copy re-published later is not one more)."""
+        deadline = time.monotonic() + timeout_s
+        while len(self.seen) < count and time.monotonic() < deadline and self.thread.is_alive():
+            time.sleep(0.2)
+        return self.seen
+
     def close(self) -> None:
         self.stop.set()
         self.thread.join(15)
@@ -106,8 +113,9 @@ def test_every_example_is_accepted_and_the_consumer_example_receives_the_work(st
         assert record.responsible_unit == "province-porting-desk"
         assert not [e for e in seen if e.dead_letter is not None and CASE.encode() in (e.dead_letter.original_key or b"")]
 
-        assert [e.work_order_dispatched.work_order_id for e in department.seen] == [WORK_ORDER]
-        assert [e.verification_opened.case_id for e in callbacks.seen] == [CASE]
+        # the followers run in their own consumer groups: give them time to join and read
+        assert [e.work_order_dispatched.work_order_id for e in department.wait_for(1)] == [WORK_ORDER]
+        assert [e.verification_opened.case_id for e in callbacks.wait_for(1)] == [CASE]
         assert "answer on workorders.feedback.v1" in module.describe(department.seen[0])
     finally:
         department.close()
