@@ -102,7 +102,7 @@ def print_endpoints(stack: EmbeddedStack) -> None:
         print(f"  {name:<13}gRPC 127.0.0.1:{stack.ports.grpc[name]}   metrics http://127.0.0.1:{stack.ports.metrics[name]}/metrics")
     print(f"  console    http://127.0.0.1:{stack.ports.console}/   (监督与审计控制台; ?lang=en for English)")
     print(f"  logs       {stack.log_dir}/<service>.log   spans .dev/spans.jsonl")
-    print(f"  try        grpcurl -plaintext 127.0.0.1:{stack.ports.grpc['intake']} list\n")
+    print(f"  try        .venv/bin/grpcurl -plaintext 127.0.0.1:{stack.ports.grpc['intake']} list\n")
 
 
 def demo(stack: EmbeddedStack) -> set[str]:
