@@ -11,7 +11,14 @@ Three rules, applied everywhere a log line, span or dead-letter reason is writte
   text such as exception texts and reprs, and Chinese labels (``姓名：...``, ``联系人：...``);
 - values that the protobuf JSON decoder echoes back in its error messages (an unknown enum
   value, an integer that is not one) are masked unless they look like an identifier,
-  because a sender can put anything there, a customer's name included.
+  because a sender can put anything there, a customer's name included;
+- resident ID-card numbers (居民身份证, 18 characters with a birth date, or the old 15 digits),
+  bank-card numbers (16-19 digits, grouped or not) and e-mail addresses are recognised by
+  pattern too; invisible characters (zero-width spaces and joiners, soft hyphens) are removed
+  first, so a number split by them is still found.
+
+Every pattern starts only where the character before it cannot belong to a match, so a long
+run of digits or letters is scanned once (linear time on hostile input).
 """
 
 from __future__ import annotations
@@ -34,6 +41,16 @@ _PHONE = re.compile(
     r")"
     r"(?![0-9])"
 )
+
+# zero-width space, non-joiner and joiner, word joiner, BOM, soft hyphen
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+_ID_CARD = re.compile(
+    r"(?<![0-9A-Za-z])[1-9][0-9]{5}"
+    r"(?:(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]"   # 18 characters
+    r"|[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3})"                       # 15 digits (before 1999)
+    r"(?![0-9A-Za-z])")
+_BANK_CARD = re.compile(r"(?<![0-9])[1-9][0-9]{3}(?:[-\s]?[0-9]{4}){3}(?:[-\s]?[0-9]{1,3})?(?![0-9])")  # 16-19
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+")
 
 _PHONE_KEYS = {"phone", "customer_phone", "msisdn", "mobile", "telephone", "tel", "phone_number",
                "mobile_number", "contact_phone", "caller_phone"}
@@ -70,6 +87,19 @@ def mask_phone(phone: str) -> str:
     return f"{digits[:3]}{'*' * (len(digits) - 5)}{digits[-2:]}"
 
 
+def mask_digits(value: str, keep_start: int, keep_end: int) -> str:
+    """The digits (and an ID card's X) with all but the first and last few starred."""
+    characters = [character for character in value if character.isalnum()]
+    hidden = max(len(characters) - keep_start - keep_end, 1)
+    return "".join(characters[:keep_start]) + "*" * hidden + "".join(characters[len(characters) - keep_end:])
+
+
+def mask_email(address: str) -> str:
+    """The first character of the mailbox and the domain stay: ``z***@example.com``."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
 def mask_name(name: str) -> str:
     """Keep the first character (a surname in Chinese names)."""
     name = name.strip()
@@ -82,6 +112,10 @@ def mask_text(text: str) -> str:
     """Mask phone numbers anywhere in free text, and names and phones where a key names them."""
     if not text:
         return text
+    text = _INVISIBLE.sub("", text)
+    text = _ID_CARD.sub(lambda match: mask_digits(match.group(0), 3, 1), text)
+    text = _BANK_CARD.sub(lambda match: mask_digits(match.group(0), 0, 4), text)
+    text = _EMAIL.sub(lambda match: mask_email(match.group(0)), text)
     ascii_text = text.translate(_ASCII)
     if ascii_text != text:
         pieces, last = [], 0

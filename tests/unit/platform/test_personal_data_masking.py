@@ -189,3 +189,25 @@ def test_configured_logging_masks_both_formats_and_uncaught_thread_exceptions():
     finally:
         root.handlers[:], level, sys.excepthook, threading.excepthook = saved
         root.setLevel(level)
+
+
+def test_id_cards_bank_cards_e_mail_and_split_phone_numbers_are_masked():
+    text = ("身份证 11010519900307231X，旧证 110105900307231，卡号 6222 0212 3456 7890 123，"
+            "另一张 6222021234567890，邮箱 zhang.wei@example.com，电话 139\u200b1234\u200c5634，订单 20261203000012345678")
+    masked = mask_text(text)
+    for secret in ("11010519900307231X", "110105900307231", "6222 0212 3456 7890 123", "6222021234567890",
+                   "zhang.wei", "5634"):
+        assert secret not in masked, (secret, masked)
+    assert "110**************X" in masked and "************0123" in masked.replace(" ", "")
+    assert "z***@example.com" in masked and "139******34" in masked
+    assert "20261203000012345678" in masked  # 20 digits: an order number, not a card
+
+
+def test_hostile_text_is_masked_in_linear_time():
+    """A denial-of-service guard, not a speed figure: quadratic patterns took seconds here."""
+    import time
+
+    for hostile in ("1" * 20_000, "a@" * 10_000, "1 " * 10_000, "\u200b1" * 10_000, ("x" * 63 + ".") * 300 + "@"):
+        started = time.perf_counter()
+        mask_text(hostile)
+        assert time.perf_counter() - started < 1.0, repr(hostile[:8])
