@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+import logging
 import re
 
 import grpc
+from opentelemetry import trace
 
 from .paging import BadPageRequest
 
+log = logging.getLogger(__name__)
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$")
 
 
@@ -29,7 +32,9 @@ def require_id(value: str, field: str) -> str:
 
 
 def rpc(method):
-    """Map domain and request errors to status codes; never leak a stack trace to the caller."""
+    """Map domain and request errors to status codes. Anything else is the service's fault: the
+    caller gets INTERNAL (or UNAVAILABLE when the database is unreachable: worth a retry) with no
+    detail, and the log and the span get the exception, with the trace id to find them by."""
 
     @functools.wraps(method)
     def wrapper(self, request, context):
@@ -39,6 +44,20 @@ def rpc(method):
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
         except NotFound as error:
             context.abort(grpc.StatusCode.NOT_FOUND, str(error))
+        except Exception as error:
+            if type(error) is Exception and context.code() is not None:  # noqa: E721 - grpc's own abort
+                raise
+            from .mongo import is_transient
+
+            span = trace.get_current_span()
+            span.record_exception(error)
+            span.set_status(trace.Status(trace.StatusCode.ERROR, type(error).__name__))
+            trace_id = format(span.get_span_context().trace_id, "032x")
+            if is_transient(error):
+                log.warning("%s: storage unavailable: %s", method.__name__, error)
+                context.abort(grpc.StatusCode.UNAVAILABLE, f"storage unavailable, retry later (trace {trace_id})")
+            log.exception("%s failed", method.__name__)
+            context.abort(grpc.StatusCode.INTERNAL, f"internal error; the service's log has it (trace {trace_id})")
 
     return wrapper
 

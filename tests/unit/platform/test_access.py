@@ -16,7 +16,8 @@ from complaints.v1 import (
     intake_service_pb2_grpc,
     verification_service_pb2,
 )
-from complaint_platform.access import COMMANDS, AccessConfigError, AccessInterceptor, Caller, TokenBook, decide
+from complaint_platform.access import (COMMANDS, READS, AccessConfigError, AccessInterceptor, Caller, TokenBook,
+                                       decide)
 from complaint_platform.grpc_server import GrpcServer
 
 ALL_METHODS = sorted(
@@ -29,6 +30,17 @@ OPERATOR, AUDITOR, SERVICE = Caller("ops", "operator"), Caller("audit", "auditor
 
 def test_every_command_names_a_real_method():
     assert COMMANDS <= set(ALL_METHODS)
+
+
+def test_every_method_is_classified_as_a_read_or_a_command_once():
+    assert set(ALL_METHODS) - READS - COMMANDS == set(), "classify the new methods in access.py"
+    assert not READS & COMMANDS and READS <= set(ALL_METHODS)
+
+
+def test_a_method_nobody_classified_is_refused_to_every_role():
+    for caller in (OPERATOR, AUDITOR, SERVICE):
+        refused = decide("/complaints.v1.DispatchService/DeleteEverything", caller)
+        assert refused.code == grpc.StatusCode.PERMISSION_DENIED and "not on the access list" in refused.message
 
 
 @pytest.mark.parametrize("method", ALL_METHODS)
