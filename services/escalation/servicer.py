@@ -9,7 +9,7 @@ from typing import Any
 from complaints.v1 import common_pb2, escalation_service_pb2 as pb, escalation_service_pb2_grpc
 from complaint_platform.envelope import from_timestamp, to_timestamp
 from complaint_platform.grpc_errors import NotFound, require_id, rpc
-from complaint_platform.paging import decode_token, encode_token, page_size, rows_after, scope_of
+from complaint_platform.paging import page_by_time
 
 from . import store, wire
 from .commands import EscalationCommands
@@ -101,20 +101,8 @@ class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
 
     @rpc
     def ListSupervisedCases(self, request, context):
-        size = page_size(request.page.page_size)
-        query: dict = {"supervised_since": {"$ne": None}}
-        order = [("supervised_since", 1), ("_id", 1)]
-        rows = self._database[store.CASES]
-        last = decode_token(request.page.page_token, scope_of(request), (datetime, str))
-        if last:
-            docs = rows_after(lambda raw, limit: list(rows.find(raw).sort(order).limit(limit)), query,
-                              ["supervised_since", "_id"], last, descending=False, size=size)
-        else:
-            docs = list(rows.find(query).sort(order).limit(size + 1))
-        token = ""
-        if len(docs) > size:
-            docs = docs[:size]
-            token = encode_token([docs[-1]["supervised_since"].isoformat(), docs[-1]["_id"]], scope_of(request))
+        docs, token = page_by_time(self._database[store.CASES], {"supervised_since": {"$ne": None}},
+                                   "supervised_since", request)
         states = store.load_cases(self._database, [d["_id"] for d in docs])
         return pb.ListSupervisedCasesResponse(cases=[entry_view(states[d["_id"]]) for d in docs if d["_id"] in states],
                                               next_page_token=token)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from complaints.v1 import common_pb2, verification_service_pb2 as pb, verification_service_pb2_grpc
 from complaint_platform.envelope import from_timestamp, to_timestamp
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
-from complaint_platform.paging import decode_token, encode_token, page_size, rows_after, scope_of
+from complaint_platform.paging import page_by_time
 
 from . import store
 from .domain.audit import GENESIS, AuditEntry, verify_chain
@@ -70,20 +69,7 @@ class VerificationServicer(verification_service_pb2_grpc.VerificationServiceServ
 
     @rpc
     def ListRecords(self, request, context):
-        size = page_size(request.page.page_size)
-        query = filter_query(request.filter)
-        records = self._database[store.RECORDS]
-        order = [("opened_at", 1), ("_id", 1)]
-        last = decode_token(request.page.page_token, scope_of(request), (datetime, str))
-        if last:
-            docs = rows_after(lambda raw, limit: list(records.find(raw).sort(order).limit(limit)), query,
-                              ["opened_at", "_id"], last, descending=False, size=size)
-        else:
-            docs = list(records.find(query).sort(order).limit(size + 1))
-        token = ""
-        if len(docs) > size:
-            docs = docs[:size]
-            token = encode_token([docs[-1]["opened_at"].isoformat(), docs[-1]["_id"]], scope_of(request))
+        docs, token = page_by_time(self._database[store.RECORDS], filter_query(request.filter), "opened_at", request)
         return pb.ListRecordsResponse(records=[record_view(doc) for doc in docs], next_page_token=token)
 
     def ExportRecords(self, request, context):

@@ -116,3 +116,20 @@ def rows_after(find: Callable[[dict, int], list], base: dict, fields: list[str],
 
 def _operators(value: Any) -> bool:
     return isinstance(value, dict) and bool(value) and all(str(key).startswith("$") for key in value)
+
+
+def page_by_time(collection: Any, query: dict, time_field: str, request: Any) -> tuple[list[dict], str]:
+    """One page of a collection's documents in (``time_field``, ``_id``) order, oldest first,
+    and the token of the next page ("" on the last): keyset paging bound to the request."""
+    size = page_size(request.page.page_size)
+    order = [(time_field, 1), ("_id", 1)]
+    last = decode_token(request.page.page_token, scope_of(request), (datetime, str))
+    if last:
+        docs = rows_after(lambda raw, limit: list(collection.find(raw).sort(order).limit(limit)), query,
+                          [time_field, "_id"], last, descending=False, size=size)
+    else:
+        docs = list(collection.find(query).sort(order).limit(size + 1))
+    if len(docs) <= size:
+        return docs, ""
+    docs = docs[:size]
+    return docs, encode_token([docs[-1][time_field].isoformat(), docs[-1]["_id"]], scope_of(request))
