@@ -71,6 +71,8 @@ class Settings:
     grpc_tls_key_file: str = ""
     grpc_tls_client_ca_file: str = ""   # set: clients must present a certificate (mutual TLS)
     grpc_health_port: int = 0           # set: health alone, plaintext, for kubelet's gRPC probes (0: off)
+    grpc_reflection: bool = True        # GRPC_REFLECTION: off in the prod overlay
+    grpc_max_concurrent_rpcs: int = 64  # GRPC_MAX_CONCURRENT_RPCS: more at once are refused at once
 
 
 def load_settings(service: str, env: Mapping[str, str] | None = None) -> Settings:

@@ -77,7 +77,8 @@ class GrpcServer:
     def __init__(self, host: str, port: int, tracer_provider: TracerProvider | None, service_names: list[str],
                  register: Callable[[grpc.Server], None],
                  interceptors: list[grpc.ServerInterceptor] | None = None,
-                 credentials: grpc.ServerCredentials | None = None, health_port: int = 0) -> None:
+                 credentials: grpc.ServerCredentials | None = None, health_port: int = 0,
+                 reflection_on: bool = True, max_concurrent_rpcs: int | None = None) -> None:
         check_port_free(host, port, "GRPC_PORT")
         if health_port:
             check_port_free(host, health_port, "GRPC_HEALTH_PORT")
@@ -88,12 +89,14 @@ class GrpcServer:
             interceptors=[*(interceptors or []), server_interceptor(tracer_provider), _FailureIsUnknown()],
             options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                      ("grpc.so_reuseport", 0)],
+            maximum_concurrent_rpcs=max_concurrent_rpcs,
         )
         register(self.server)
         self.health = health.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
-        reflection.enable_server_reflection(
-            [*service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)
+        if reflection_on:
+            reflection.enable_server_reflection(
+                [*service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)
         self._service_names = service_names
         address = f"{host}:{port}"
         self.port = (self.server.add_secure_port(address, credentials) if credentials is not None

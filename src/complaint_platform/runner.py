@@ -138,7 +138,7 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
                                       settings.grpc_tls_client_ca_file)
         server = GrpcServer(settings.grpc_host, settings.grpc_port, telemetry.tracer_provider,
                             parts.grpc_service_names, parts.register_grpc, interceptors, credentials,
-                            settings.grpc_health_port)
+                            settings.grpc_health_port, settings.grpc_reflection, settings.grpc_max_concurrent_rpcs)
     except (PortInUse, AccessConfigError, ValueError) as error:
         print(f"{name}: {error}", file=sys.stderr)
         raise SystemExit(2) from None

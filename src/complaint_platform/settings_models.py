@@ -124,6 +124,11 @@ class ServiceEnvironment(_Environment):
     grpc_tls_key_file: str = Field("", alias="GRPC_TLS_KEY_FILE")
     grpc_tls_client_ca_file: str = Field("", alias="GRPC_TLS_CLIENT_CA_FILE")
     grpc_health_port: PortOrOff = Field(0, alias="GRPC_HEALTH_PORT")
+    # reflection lists every method to anyone who connects: off in production (the prod overlay)
+    grpc_reflection: bool = Field(True, alias="GRPC_REFLECTION")
+    # lookups beyond this many at once are refused RESOURCE_EXHAUSTED at once, instead of queueing
+    # until their deadlines pass; health has its own port and server when GRPC_HEALTH_PORT is set
+    grpc_max_concurrent_rpcs: Annotated[int, Field(ge=1, le=100_000)] = Field(64, alias="GRPC_MAX_CONCURRENT_RPCS")
 
 
 def read(model: type[M], env: Mapping[str, str], defaults: Mapping[str, Any] | None = None) -> M:
