@@ -37,6 +37,15 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "complaints.v1.ServiceRating.score": (0, 5),
     "complaints.v1.CaseRegistered.severity": (0, 4),
 }
+# Short values that rules group or index by: a region names a fault (region|category) in the
+# proxy detector and a row in every bulletin, so a crafted long or control-character one would
+# make documents and reports grow without bound.
+SHORT_FIELDS: dict[str, int] = {
+    "complaints.v1.Customer.region": 64,
+    "complaints.v1.SocialMention.region": 64,
+    "complaints.v1.Customer.phone": 40,
+    "complaints.v1.Customer.name": 100,
+}
 ID_FIELDS = {"submission_id", "case_id", "mention_id", "feedback_id", "work_order_id",
              "rating_id", "explanation_id", "callback_id", "report_id", "action_id", "id"}
 
@@ -87,9 +96,11 @@ def _check(message: Message, prefix: str, now: datetime) -> None:
                 if field.enum_type.values_by_number.get(item) is None:
                     raise InvalidEvent(path, f"unknown {field.enum_type.name} value {item}")
         elif field.type == FieldDescriptor.TYPE_STRING and not _is_repeated(field):
-            limit = MAX_ID_CHARS if field.name in ID_FIELDS else MAX_TEXT_CHARS
+            limit = SHORT_FIELDS.get(field.full_name) or (MAX_ID_CHARS if field.name in ID_FIELDS else MAX_TEXT_CHARS)
             if len(value) > limit:
                 raise InvalidEvent(path, f"longer than {limit} characters ({len(value)})")
+            if field.full_name in SHORT_FIELDS and not value.isprintable():
+                raise InvalidEvent(path, "contains control or invisible characters")
         elif field.full_name in INT_RANGES:
             low, high = INT_RANGES[field.full_name]
             if not low <= value <= high:
