@@ -67,6 +67,8 @@ def test_every_page_renders_the_stacks_data(console_stack, loop_case, browser, r
     driver = browser.open(f"{url}/cases?region=guangzhou&from={today()}&to={today()}")
     assert loop_case in text_of(driver, "#case-results")
     browser.screenshot(results_dir / "cases.png")
+    driver = browser.open(f"{url}/cases?overdue=1")
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#case-results tr.late")) >= 10  # past their deadlines
 
     driver = browser.open(f"{url}/supervision")
     assert len(driver.find_elements(By.CSS_SELECTOR, "#watched tr")) > 1  # overdue after the clock moved
