@@ -41,7 +41,11 @@ def build(context: ServiceContext) -> ServiceParts:
 
 
 def _supervision_metrics(context: ServiceContext, firing: DeadlineFiring) -> None:
-    """Gauges read on each scrape: open clocks and the timely-handling rate of the last 24 hours."""
+    """Gauges read on each scrape: open clocks and the timely-handling rate of the last 24 hours.
+
+    No figure is repeated per replica: the open clocks are each replica's own (its partitions'),
+    and the figures only the database can give (overdue cases, the rate) are reported by the one
+    replica that consumes partition 0, so summing over replicas is right for all of them."""
     from datetime import timedelta
 
     from opentelemetry.metrics import Observation
@@ -51,10 +55,17 @@ def _supervision_metrics(context: ServiceContext, firing: DeadlineFiring) -> Non
     def open_deadlines(options):  # this replica's: the clocks of the partitions it consumes
         return [Observation(len(firing.timetable))]
 
+    def reports_global() -> bool:
+        return 0 in firing.timetable.partitions
+
     def overdue_deadlines(options):  # clocks live inside their cases: the cases' rows say which are overdue
+        if not reports_global():
+            return []
         return [Observation(database[store.CASES].count_documents({"overdue": True, "closed": False}))]
 
     def timely_rate(options):
+        if not reports_global():
+            return []
         since = context.clock.now() - timedelta(hours=24)
         resolved = database[store.CASES].count_documents({"resolved_at": {"$gte": since}})
         timely = database[store.CASES].count_documents({"resolved_at": {"$gte": since}, "timely": True})
@@ -64,9 +75,10 @@ def _supervision_metrics(context: ServiceContext, firing: DeadlineFiring) -> Non
                                   description="deadlines running or paused, of the cases this replica consumes")
     meter.create_observable_gauge("complaints_overdue_deadlines", callbacks=[overdue_deadlines],
                                   description="open cases with a deadline breached and not yet met (超时未办结), "
-                                              "from the database: every replica reports the same figure")
+                                              "all replicas' (reported by the one consuming partition 0)")
     meter.create_observable_gauge("complaints_timely_handling_rate", callbacks=[timely_rate],
-                                  description="cases answered within the case-reply time, last 24 h (target 0.98)")
+                                  description="cases answered within the case-reply time, last 24 h (target 0.98; "
+                                              "reported by the replica consuming partition 0)")
 
 
 def main() -> None:
