@@ -18,7 +18,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from . import i18n
-from complaints.v1 import escalation_service_pb2
+from complaints.v1 import intake_service_pb2
 
 from .clients import Backends, ServiceRefusal, Session
 from .settings import ConsoleSettings
@@ -49,11 +49,18 @@ class Console:
         return self.backends.session(token(request))
 
     def snapshot(self, request: Request, key: tuple, load) -> Snapshot:
-        """An aggregate read, at most ``snapshot_seconds`` old, shown once a service accepted the
-        caller's token (a cheap indexed read: the at-risk list's first entry)."""
+        """A read that scans, at most ``snapshot_seconds`` old, shown once a service accepted the
+        caller's token (a lookup by id: a case that does not exist answers NOT_FOUND, not a refusal)."""
         session = self.session(request)
-        return self.snapshots.get(token(request), key, load, verify=lambda: session.call(
-            "escalation", "ListAtRiskCases", escalation_service_pb2.ListAtRiskCasesRequest(limit=1)))
+        return self.snapshots.get(token(request), key, load, verify=lambda: session.optional(
+            "intake", "GetCase", intake_service_pb2.GetCaseRequest(case_id="console-token-check")))
+
+    def listed(self, request: Request, service: str, method: str, message, timeout: float = 120.0) -> Snapshot:
+        """A list or search answer through the snapshots, keyed by the request itself: with 10,000
+        cases the services scan for these (sorts and filters no index holds whole on SecantusDB)."""
+        session = self.session(request)
+        key = (service, method, message.SerializeToString(deterministic=True))
+        return self.snapshot(request, key, lambda: session.call(service, method, message, timeout))
 
     def render(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         lang = language(request)

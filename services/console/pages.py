@@ -64,25 +64,30 @@ def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
                 counted = pool.submit(console.snapshot, request, ("intake counts", start_today.isoformat()),
                                       lambda: session.call("intake", "SummariseCases", counting, AGGREGATE_S))
                 monthly = pool.submit(bulletin_snapshot, request, "monthly", now)
-                at_risk = session.call("escalation", "ListAtRiskCases", escalation.ListAtRiskCasesRequest(limit=10))
+                at_risk = console.listed(request, "escalation", "ListAtRiskCases",
+                                         escalation.ListAtRiskCasesRequest(limit=10))
                 counted, monthly = counted.result(), monthly.result()
         except ServiceRefusal as refusal:
             return console.refused(request, refusal)
-        return console.render(request, "overview.html", as_of=min(counted.taken_at, monthly.taken_at),
-                              view=overview_views.overview(counted.value, monthly.value, at_risk))
+        return console.render(request, "overview.html", as_of=min(counted.taken_at, monthly.taken_at, at_risk.taken_at),
+                              view=overview_views.overview(counted.value, monthly.value, at_risk.value))
 
     def cases(request: Request) -> Response:
         params = dict(request.query_params)
+        if not any(params.get(name) for name in ("from", "to", "customer")):
+            # this month unless asked otherwise: a period lets the registration index serve the search
+            start_month = overview_views.day_and_month(datetime.now(timezone.utc), zone)[1]
+            params["from"] = start_month.astimezone(ZoneInfo(zone)).date().isoformat()
         try:
             service, method, query = search_request(params, zone, PAGE_SIZE)
         except ValueError as problem:
             return console.render(request, "cases.html", status=400, params=params, problem=str(problem), rows=[])
         try:
-            answer = console.session(request).call(service, method, query)
+            found = console.listed(request, service, method, query)
         except ServiceRefusal as refusal:
             return console.refused(request, refusal, "cases.html", params=params, rows=[])
-        return console.render(request, "cases.html", params=params, rows=search_rows(answer.cases, zone),
-                              next_token=answer.next_page_token)
+        return console.render(request, "cases.html", params=params, rows=search_rows(found.value.cases, zone),
+                              next_token=found.value.next_page_token, as_of=found.taken_at)
 
     def case(request: Request) -> Response:
         case_id = request.path_params["case_id"]
@@ -115,14 +120,14 @@ def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
         session = console.session(request)
         try:
             # the watch list scans every open case: a snapshot; the supervision list is indexed: live
-            watched = console.snapshot(request, ("watched",), lambda: session.call(
-                "escalation", "ListWatchedCases", escalation.ListWatchedCasesRequest(limit=200), timeout=AGGREGATE_S))
-            supervised = session.call("escalation", "ListSupervisedCases", escalation.ListSupervisedCasesRequest(
-                page=common_pb2.PageRequest(page_size=100)))
+            watched = console.listed(request, "escalation", "ListWatchedCases",
+                                     escalation.ListWatchedCasesRequest(limit=200))
+            supervised = console.listed(request, "escalation", "ListSupervisedCases",
+                                        escalation.ListSupervisedCasesRequest(page=common_pb2.PageRequest(page_size=100)))
         except ServiceRefusal as refusal:
             return console.refused(request, refusal)
-        return console.render(request, "supervision.html", status=status, as_of=watched.taken_at,
-                              view=overview_views.supervision(watched.value, supervised, zone),
+        return console.render(request, "supervision.html", status=status, as_of=min(watched.taken_at, supervised.taken_at),
+                              view=overview_views.supervision(watched.value, supervised.value, zone),
                               done=request.query_params.get("done", ""), **extra)
 
     def command(name: str, build_call):
@@ -200,16 +205,18 @@ def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
             if params.get("check"):
                 from_seq, to_seq = record_views.seq_range(params)
                 answer = session.call("verification", "VerifyChain",
-                                      verification.VerifyChainRequest(from_seq=from_seq, to_seq=to_seq))
+                                      verification.VerifyChainRequest(from_seq=from_seq, to_seq=to_seq), AGGREGATE_S)
                 check = record_views.chain_check(answer, from_seq, to_seq)
-            answer = session.call("verification", "ListRecords", verification.ListRecordsRequest(
+            listed = console.listed(request, "verification", "ListRecords", verification.ListRecordsRequest(
                 filter=criteria, page=common_pb2.PageRequest(page_size=PAGE_SIZE,
                                                              page_token=params.get("page_token", ""))))
+            answer = listed.value
         except record_views.FilterError as problem:
             return console.render(request, "records.html", status=400, params=params, rows=[], problem=str(problem))
         except ServiceRefusal as refusal:
             return console.refused(request, refusal, "records.html", params=params, rows=[])
-        return console.render(request, "records.html", params=params, check=check, export_query=urlencode(
+        return console.render(request, "records.html", params=params, check=check, as_of=listed.taken_at,
+                              export_query=urlencode(
                                   {k: v for k, v in params.items() if k in record_views.FILTER_FIELDS}),
                               rows=[record_views.record_row(r, zone) for r in answer.records],
                               next_token=answer.next_page_token)
