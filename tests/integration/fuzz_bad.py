@@ -246,6 +246,23 @@ def negative_tiers(draw, now: datetime) -> Fuzz:
 
 
 @st.composite
+def unbounded_regions(draw, now: datetime) -> Fuzz:
+    """A region the rules would group by that is too long or hides control characters."""
+    topic = draw(st.sampled_from((SUBMITTED,) * 3 + (topics.SOCIAL_MENTIONS,)))
+    base = draw(base_message(topic, now))
+    region = draw(st.one_of(st.text(min_size=65, max_size=300),
+                            st.builds(lambda a, c, b: a + c + b, st.text(max_size=10),
+                                      st.sampled_from(("\u200b", "\n", "\t", "\x00", "\u2028", "\ufeff")),
+                                      st.text(max_size=10))))
+    if topic == SUBMITTED or draw(st.booleans()):
+        base.customer.region, names = region, ("customer.region",)
+    else:
+        base.region, names = region, ("region",)
+    value, headers = encode(base, draw(st.booleans()))
+    return Fuzz(topic, draw(_key()), value, headers, "unbounded_region", "dead", names)
+
+
+@st.composite
 def bad_timestamps(draw, now: datetime) -> Fuzz:
     topic = draw(_topic(0.6))
     base = draw(base_message(topic, now))

@@ -49,6 +49,7 @@ from fuzz_bad import (
     invalid_utf8,
     missing_required,
     negative_tiers,
+    unbounded_regions,
     nul_in_key,
     oversized,
     phone_in_reason,
@@ -90,7 +91,7 @@ def huge_messages(now: datetime, token: str) -> list[Fuzz]:
 
 # -- the whole mix ----------------------------------------------------------------------------
 BAD_MIX: dict[str, tuple[int, Callable[[datetime], st.SearchStrategy[Fuzz]]]] = {
-    "random_bytes": (2100, random_bytes),
+    "random_bytes": (2000, random_bytes),
     "wrong_types": (2110, wrong_types),
     "invalid_utf8": (900, invalid_utf8),
     "deep_nesting": (60, deep_nesting),
@@ -102,6 +103,7 @@ BAD_MIX: dict[str, tuple[int, Callable[[datetime], st.SearchStrategy[Fuzz]]]] = 
     "wrong_envelope": (200, wrong_envelope),
     "phone_in_reason": (24, phone_in_reason),
     "nul_in_key": (40, nul_in_key),
+    "unbounded_region": (100, unbounded_regions),
 }
 VALID = 320
 DUPLICATES = 140  # total 320 + 140 + 6 huge + sum(BAD_MIX) = 10,000

@@ -100,6 +100,12 @@ def _text(min_size: int = 0, max_size: int = 40) -> st.SearchStrategy[str]:
     return st.text(min_size=min_size, max_size=max_size)  # any code point except surrogates, NUL included
 
 
+def _printable(min_size: int = 0, max_size: int = 40) -> st.SearchStrategy[str]:
+    """Any printable text (what a region may hold: no control or invisible characters)."""
+    return st.text(st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs")) | st.just(" "),
+                   min_size=min_size, max_size=max_size)
+
+
 @functools.lru_cache(maxsize=None)
 def _nonblank(prefixes: tuple[str, ...], max_size: int = 40) -> st.SearchStrategy[str]:
     return st.builds(lambda prefix, rest: prefix + rest, st.sampled_from(prefixes), _text(0, max_size))
@@ -147,7 +153,7 @@ def valid_complaints(now: datetime) -> st.SearchStrategy[ValidSpec]:
             customer=common_pb2.Customer(
                 id="(set later)", phone=draw(st.one_of(st.sampled_from(PHONES), _text(0, 20))),
                 name=draw(_text(0, 20)), tier=draw(st.integers(0, 3)),
-                region=draw(st.one_of(st.sampled_from(REGIONS), _text(0, 30)))),
+                region=draw(st.one_of(st.sampled_from(REGIONS), _printable(0, 30)))),
             category=draw(st.one_of(st.just(""), _text(0, 30))),
             summary=draw(summary),
             first_contact=draw(st.one_of(st.just(""), st.sampled_from(("agent-1001", "agent-2002")), _text(0, 40))),
