@@ -38,7 +38,6 @@ class SupervisedCaseRow(Document):
         {"fields": ["supervised_since"]},  # ListSupervisedCases
         {"fields": ["resolved_at"]},       # the bulletin's period, the timely-handling rate
         {"fields": ["opened_at"]},         # the bulletin's period
-        {"fields": ["closed"]},            # the open cases, whose clocks the firing timer holds
     ]}
 
 

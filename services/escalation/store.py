@@ -28,6 +28,9 @@ LIVE_STATES = sorted(RUNNING | {"PAUSED"})
 # and its timeline (the events as they travelled, protobuf bytes, appended batch by batch): one
 # document written per case and batch (clocks and timeline apart cost 5 more per complaint).
 CLOCKS_FIELD, TIMELINE_FIELD = "clocks", "timeline"
+# ids per ``$in`` query: SecantusDB's time per id grows with the list (measured on 20,000
+# documents: 100 ids 13 ms, 400 ids 214 ms, 1,000 ids 1.3 s)
+IN_LIST = 100
 
 
 def load_cases(database: Any, case_ids: list[str], applied: AppliedEvents | None = None,
@@ -88,15 +91,15 @@ def load_deadlines(database: Any, case_ids: list[str]) -> dict[str, tuple[Deadli
 
 
 def live_clocks(database: Any) -> dict[str, tuple[Deadline, int, int]]:
-    """The running and paused clocks of every open case (the firing timer's timetable)."""
-    open_cases = [doc["_id"] for doc in database[CASES].find({"closed": False}, {"_id": 1})]
-    found: dict[str, tuple[Deadline, int, int]] = {}
-    for start in range(0, len(open_cases), 1000):
-        load_cases(database, open_cases[start:start + 1000], clocks=found)
-    # clocks stored apart before they moved into their case's document, of cases without a row
-    apart = {doc["_id"]: doc for doc in database[DEADLINES].find({"state": {"$in": LIVE_STATES}})
-             if doc["_id"] not in found}
-    found.update(_as_they_stand(database, apart))
+    """The running and paused clocks of every case (the firing timer's timetable): one pass over
+    the cases' documents, reading their clocks only (a list of ids to fetch would cost more:
+    SecantusDB answers ``$in`` in time that grows with the square of the list)."""
+    stored = {clock["deadline_id"]: clock for doc in database[CASE_STATES].find({}, {CLOCKS_FIELD: 1})
+              for clock in doc.get(CLOCKS_FIELD) or () if clock.get("state") in LIVE_STATES}
+    # clocks stored apart before they moved into their case's document
+    stored.update((doc["_id"], doc) for doc in database[DEADLINES].find({"state": {"$in": LIVE_STATES}})
+                  if doc["_id"] not in stored)
+    found = _as_they_stand(database, stored)
     return {deadline_id: clock for deadline_id, clock in found.items() if clock[0].state in LIVE_STATES}
 
 
@@ -105,8 +108,8 @@ def _as_they_stand(database: Any, stored: dict[str, dict]) -> dict[str, tuple[De
     version, firings applied since that version)."""
     case_ids = sorted({doc["case_id"] for doc in stored.values()})
     latest: dict[str, dict] = {}
-    for start in range(0, len(case_ids), 1000):
-        for firing in database[FIRINGS].find({"case_id": {"$in": case_ids[start:start + 1000]}},
+    for start in range(0, len(case_ids), IN_LIST):
+        for firing in database[FIRINGS].find({"case_id": {"$in": case_ids[start:start + IN_LIST]}},
                                              {"outputs": 0}):
             doc = stored.get(firing["deadline_id"])
             if doc is None or firing["version"] != doc.get("version", 0):
