@@ -3,7 +3,7 @@
     python -m services.escalation.bulletin --period weekly --format md
     python -m services.escalation.bulletin --period monthly --at 2026-03-15 --format html --output march.html
 
-Formats: json (the service's JSON, pretty-printed), md (kpi.to_markdown), html (kpi.to_html: a standalone page
+Formats: json (the service's JSON, pretty-printed), md (kpi.to_markdown), html (templates/bulletin.html: a standalone page
 with an inline SVG chart of the timely-handling rate by department).
 Exit codes: 0 written, 2 usage error, the service failed or could not be reached, or the output cannot be written.
 """
@@ -83,12 +83,22 @@ def request_for(args: argparse.Namespace) -> pb.GetBulletinRequest:
     return request
 
 
+def to_html(report: dict[str, Any]) -> str:
+    """A standalone, printable page (templates/bulletin.html): Chinese labels first, each ranking
+    with equal rates ranked equal and a bar chart against the target."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    environment = Environment(loader=PackageLoader("services.escalation", "templates"),
+                              autoescape=select_autoescape(("html",)), keep_trailing_newline=True)
+    return environment.get_template("bulletin.html").render(report=report)
+
+
 def render(report_json: str, form: str) -> str:
     report = json.loads(report_json)
     if form == "md":
         return kpi.to_markdown(report)
     if form == "html":
-        return kpi.to_html(report) + "\n"
+        return to_html(report)
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -79,8 +78,10 @@ def bulletin(cases: list[CaseFigures], period: str, start: datetime, end: dateti
             members[getattr(case, dimension) or "unknown"].append(case)
         rows = [{"name": name, **figures(items, target)} for name, items in members.items()]
         rows.sort(key=lambda row: (-(row["timely_handling_rate"] or 0), row["name"]))
-        for rank, row in enumerate(rows, 1):
-            row["rank"] = rank
+        for index, row in enumerate(rows):
+            # equal rates share a rank, and the next rate ranks after all of them (1, 1, 1, 4)
+            tied = index and (rows[index - 1]["timely_handling_rate"] or 0) == (row["timely_handling_rate"] or 0)
+            row["rank"] = rows[index - 1]["rank"] if tied else index + 1
         groups[dimension] = rows
     return {"period": period, "from": start.isoformat(), "to": end.isoformat(), "target": target,
             "overall": figures(cases, target), "by": groups}
@@ -99,27 +100,6 @@ def to_markdown(report: dict[str, Any]) -> str:
         lines += [f"| {row['rank']} | {row['name']} | {row['cases']} | {_pct(row['timely_handling_rate'])} | "
                   f"{row['overdue']} | {_pct(row['satisfaction_rate'])} |" for row in rows]
     return "\n".join(lines) + "\n"
-
-
-def to_html(report: dict[str, Any]) -> str:
-    """A standalone page with an inline SVG bar chart of timely-handling rate by department."""
-    rows = report["by"]["department"]
-    bar_height, width = 22, 420
-    bars = []
-    for index, row in enumerate(rows):
-        rate = row["timely_handling_rate"] or 0
-        y = index * (bar_height + 6)
-        colour = "#2e7d32" if rate >= report["target"] else "#c62828"
-        bars.append(f'<text x="0" y="{y + 15}" font-size="12">{html.escape(row["name"])}</text>'
-                    f'<rect x="190" y="{y}" width="{rate * width:.1f}" height="{bar_height}" fill="{colour}"/>'
-                    f'<text x="{195 + rate * width:.1f}" y="{y + 15}" font-size="12">{_pct(rate)}</text>')
-    target_x = 190 + report["target"] * width
-    height = max(len(rows), 1) * (bar_height + 6)
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + 260}" height="{height}">' + "".join(bars)
-           + f'<line x1="{target_x}" y1="0" x2="{target_x}" y2="{height}" stroke="#333" stroke-dasharray="4"/></svg>')
-    body = html.escape(to_markdown(report))
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>Bulletin {report['period']}</title></head>"
-            f"<body><h1>Timely-handling rate by department</h1>{svg}<pre>{body}</pre></body></html>")
 
 
 def _pct(value: float | None) -> str:

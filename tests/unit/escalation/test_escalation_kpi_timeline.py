@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from services.escalation.bulletin import to_html
 from services.escalation.domain import kpi
 from services.escalation.domain.timeline import TimelineEntry, merge, status_of
 
@@ -65,13 +66,22 @@ def test_bulletin_groups_and_ranks_and_renders():
     start, end = kpi.period_bounds("daily", T0, "Asia/Shanghai")
     report = kpi.bulletin(cases, "daily", start, end, 0.98)
     assert [(row["name"], row["rank"]) for row in report["by"]["department"]] == [
-        ("<script>", 1), ("b-dept", 2), ("a-dept", 3)]
+        ("<script>", 1), ("b-dept", 1), ("a-dept", 3)]  # equal rates, equal ranks
     assert [row["name"] for row in report["by"]["region"]] == ["shenzhen", "guangzhou"]
     markdown = kpi.to_markdown(report)
     assert "| 3 | a-dept | 1 | 0.0% |" in markdown and markdown.startswith("# Complaint handling bulletin")
-    page = kpi.to_html(report)
-    assert page.startswith("<!doctype html>") and "<svg" in page and "&lt;script&gt;" in page
-    assert "<script>" not in page
+    page = to_html(report)
+    assert "<!doctype html>" in page and "<svg" in page and "&lt;script&gt;" in page
+    assert "<script>" not in page and "按部门 department排名" in page and "及时处理率目标 target 98.0%" in page
+
+
+def test_equal_rates_share_a_rank():
+    cases = [case(0, department="a-dept"), case(1, department="b-dept"), case(2, department="c-dept"),
+             case(3, department="d-dept", timely=False)]
+    start, end = kpi.period_bounds("daily", T0, "Asia/Shanghai")
+    report = kpi.bulletin(cases, "daily", start, end, 0.98)
+    assert [(row["name"], row["rank"]) for row in report["by"]["department"]] == [
+        ("a-dept", 1), ("b-dept", 1), ("c-dept", 1), ("d-dept", 4)]
 
 
 def entry(event_id, minute, producer="dispatch", event_type="complaints.v1.WorkOrderDispatched", case_id="C-1"):
