@@ -16,7 +16,7 @@ class DispatchCaseRecord(Document):
     priority = IntField()
     open_work_orders = IntField(default=0)
 
-    meta = {"collection": "cases", "strict": False,
+    meta = {"collection": "cases", "strict": False, "auto_create_index": False,
             "indexes": [{"fields": ["owner", "status"]}]}  # ListOwnerCases
 
 
@@ -30,7 +30,7 @@ class DispatchCaseState(Document):
     applied_events = ListField(StringField())
     version = IntField()
 
-    meta = {"collection": "case_states", "strict": False}
+    meta = {"collection": "case_states", "strict": False, "auto_create_index": False}
 
 
 class WorkOrderRecord(Document):
@@ -50,7 +50,7 @@ class WorkOrderRecord(Document):
     region = StringField()
     resolution = StringField()
 
-    meta = {"collection": "work_orders", "strict": False,
+    meta = {"collection": "work_orders", "strict": False, "auto_create_index": False,
             "indexes": [{"fields": ["department", "state", "priority", "due_sort", "dispatched_at", "work_order_id"]},
                         {"fields": ["case_id"]}]}
 

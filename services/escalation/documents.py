@@ -33,7 +33,7 @@ class SupervisedCaseRow(Document):
     overdue = BooleanField()
     timely = BooleanField()
 
-    meta = {"collection": "cases", "strict": False, "indexes": [
+    meta = {"collection": "cases", "strict": False, "auto_create_index": False, "indexes": [
         {"fields": ["-risk_score"]},       # ListAtRiskCases
         {"fields": ["supervised_since"]},  # ListSupervisedCases
         {"fields": ["resolved_at"]},       # the bulletin's period, the timely-handling rate
@@ -53,7 +53,7 @@ class SupervisedCaseState(Document):
     applied_events = ListField(StringField())
     version = IntField()
 
-    meta = {"collection": "case_states", "strict": False}
+    meta = {"collection": "case_states", "strict": False, "auto_create_index": False}
 
 
 class DeadlineDocument(Document):
@@ -67,7 +67,7 @@ class DeadlineDocument(Document):
     due_at = DateTimeField()
     version = IntField()
 
-    meta = {"collection": "deadlines", "strict": False, "indexes": [
+    meta = {"collection": "deadlines", "strict": False, "auto_create_index": False, "indexes": [
         {"fields": ["case_id", "state"]},  # a case's clocks; the live clocks (open-deadlines gauge, start-up)
     ]}
 
@@ -85,7 +85,7 @@ class DeadlineFiring(Document):
     deadline = DictField()
     outputs = ListField(DictField())
 
-    meta = {"collection": "deadline_firings", "strict": False, "indexes": [
+    meta = {"collection": "deadline_firings", "strict": False, "auto_create_index": False, "indexes": [
         {"fields": ["case_id"]},  # a case's firings (its clocks' state, its timeline); the only one
     ]}
 
@@ -97,7 +97,7 @@ class FiringRelay(Document):
     firings = ListField(StringField())
     at = DateTimeField()
 
-    meta = {"collection": "deadline_firing_relay", "strict": False}
+    meta = {"collection": "deadline_firing_relay", "strict": False, "auto_create_index": False}
 
 
 class TimelineBatch(Document):
@@ -107,7 +107,7 @@ class TimelineBatch(Document):
     case_id = StringField()
     entries = ListField(BinaryField())
 
-    meta = {"collection": "timeline", "strict": False, "indexes": [
+    meta = {"collection": "timeline", "strict": False, "auto_create_index": False, "indexes": [
         {"fields": ["case_id"]},  # GetTimeline
     ]}
 
@@ -119,7 +119,7 @@ class EarlyEvent(Document):
     case_id = StringField()
     envelope = BinaryField()
 
-    meta = {"collection": "early_events", "strict": False, "indexes": [
+    meta = {"collection": "early_events", "strict": False, "auto_create_index": False, "indexes": [
         {"fields": ["case_id"]},  # the registration picks up its case's early events
     ]}
 
@@ -132,7 +132,7 @@ class YellowCardCount(Document):
     month = StringField()
     count = IntField()
 
-    meta = {"collection": "yellow_cards", "strict": False, "indexes": [
+    meta = {"collection": "yellow_cards", "strict": False, "auto_create_index": False, "indexes": [
         {"fields": ["agent_id", "month"]},  # the bulletin's cards per unit and month
     ]}
 

@@ -53,7 +53,7 @@ class CaseRecord(Document):
 
     meta = {
         "collection": "cases",
-        "strict": False,
+        "strict": False, "auto_create_index": False,
         # SecantusDB uses an index only when it holds every field a query names: the case id closes
         # each one so that the keyset pages (registered_at = t and _id beyond the last) stay indexed.
         "indexes": [
@@ -78,7 +78,7 @@ class CaseViewRecord(Document):
     updated_at = DateTimeField()
     applied_events = ListField(StringField())
 
-    meta = {"collection": "case_views", "strict": False}
+    meta = {"collection": "case_views", "strict": False, "auto_create_index": False}
 
 
 class SubmissionRecord(Document):
@@ -95,7 +95,7 @@ class SubmissionRecord(Document):
     first_contact = StringField()
     history = ListField(DictField())
 
-    meta = {"collection": "submissions", "strict": False,
+    meta = {"collection": "submissions", "strict": False, "auto_create_index": False,
             "indexes": [{"fields": ["case_id", "received_at"]}]}
 
 
@@ -106,7 +106,7 @@ class CustomerDirectoryEntry(Document):
     tier = IntField(min_value=1, max_value=3)
     region = StringField()
 
-    meta = {"collection": "customer_directory", "strict": False}
+    meta = {"collection": "customer_directory", "strict": False, "auto_create_index": False}
 
 
 class PublicOpinionItem(Document):
@@ -121,7 +121,7 @@ class PublicOpinionItem(Document):
     url = StringField()
     proxy_case_id = StringField()
 
-    meta = {"collection": "public_opinion", "strict": False,
+    meta = {"collection": "public_opinion", "strict": False, "auto_create_index": False,
             "indexes": [{"fields": ["region", "category", "posted_at"]}]}
 
 
@@ -131,7 +131,7 @@ class IntakeCounter(Document):
     name = StringField(primary_key=True)
     value = IntField(default=0)
 
-    meta = {"collection": "counters", "strict": False}
+    meta = {"collection": "counters", "strict": False, "auto_create_index": False}
 
 
 class DetectorState(Document):
@@ -141,7 +141,7 @@ class DetectorState(Document):
     name = StringField(primary_key=True)
     state = DictField()
 
-    meta = {"collection": "detector_state", "strict": False}
+    meta = {"collection": "detector_state", "strict": False, "auto_create_index": False}
 
 
 class ProxyFault(Document):
@@ -154,7 +154,7 @@ class ProxyFault(Document):
     recent = ListField(ListField())
     incident = DictField(null=True)
 
-    meta = {"collection": "proxy_faults", "strict": False}
+    meta = {"collection": "proxy_faults", "strict": False, "auto_create_index": False}
 
 
 ALL = (CaseRecord, CaseViewRecord, SubmissionRecord, CustomerDirectoryEntry, PublicOpinionItem, IntakeCounter,

@@ -31,7 +31,7 @@ class VerificationRecordDocument(Document):
     state = DictField()
     applied_events = ListField(StringField())
 
-    meta = {"collection": "records", "strict": False, "indexes": [
+    meta = {"collection": "records", "strict": False, "auto_create_index": False, "indexes": [
         {"fields": ["status", "customer_id", "category"]},  # a new case reopening a record of its customer
         {"fields": ["status", "signature"]},                # ... or of its fault signature
         {"fields": ["status", "closes_at"]},                # the window-closing timer
@@ -52,7 +52,7 @@ class CaseFactDocument(Document):
     registered_at = DateTimeField()
     attributes = DictField()
 
-    meta = {"collection": "case_facts", "strict": False, "indexes": [
+    meta = {"collection": "case_facts", "strict": False, "auto_create_index": False, "indexes": [
         {"fields": ["customer_id", "category", "registered_at"]},  # recurrences of a resolved case, same customer
         {"fields": ["signature", "registered_at"]},                # ... same fault signature
     ]}
@@ -71,7 +71,7 @@ class AuditEntryDocument(Document):
     payload = DictField()
 
     # GetCaseAudit (the console's case page): one case's entries without reading the whole chain
-    meta = {"collection": "audit_chain", "strict": False, "indexes": [{"fields": ["case_id", "seq"]}]}
+    meta = {"collection": "audit_chain", "strict": False, "auto_create_index": False, "indexes": [{"fields": ["case_id", "seq"]}]}
 
 
 def ensure_indexes() -> None:

@@ -69,14 +69,19 @@ def connect(uri: str, database: str) -> MongoClient:
 
 def ensure_indexes(documents, database: Any = None) -> None:
     """The indexes the service's mongoengine documents declare, on its connection or on
-    ``database`` (a tool's own client)."""
+    ``database`` (a tool's own client), created only where no index has the same keys: an index
+    made earlier with other options (mongoengine's ``background``, an older version's plain
+    ``create_index``) counts, since SecantusDB refuses a second one with the same keys and name.
+    The documents' own meta turns mongoengine's automatic index creation off for that reason."""
+    from mongoengine.connection import get_db
+
     for document in documents:
-        if database is None:
-            document.ensure_indexes()
-            continue
+        collection = (database if database is not None else get_db())[document._get_collection_name()]
+        existing = {tuple((field, int(direction)) for field, direction in info["key"])
+                    for info in collection.index_information().values()}
         for keys in document.list_indexes():
-            if keys != [("_id", 1)]:
-                database[document._get_collection_name()].create_index(keys)
+            if tuple(keys) not in existing and keys != [("_id", 1)]:
+                collection.create_index(keys)
 
 
 def release_abandoned_transactions(client: MongoClient, uri: str) -> None:
