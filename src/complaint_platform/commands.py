@@ -28,6 +28,7 @@ from typing import Any
 from google.protobuf.message import Message
 
 from .envelope import event_id_for, wrap
+from .grpc_errors import NotFound
 from .handling import Outgoing
 from .mongo import UnitOfWork, stage
 from .streaming import outgoing
@@ -84,6 +85,8 @@ class CommandPipeline:
             decision.write(unit, produced)
             stage(unit, produced, now)
             unit.commit()
+        except NotFound:
+            raise  # nothing was loaded, so nothing held changed
         except BaseException:
             # the rules may have changed a held case before refusing, or the commit failed
             self._settled(case_ids + (decision.touched if decision else []), False)
