@@ -51,6 +51,14 @@ def text_of(driver, selector: str) -> str:
     return driver.find_element(By.CSS_SELECTOR, selector).text
 
 
+def wait_for_outcome(driver) -> str:
+    """The command's outcome as the page tells it: the confirmation, or the refusal with its reason
+    (so a refused command fails the test with the service's words, not a bare timeout)."""
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "done") or d.find_elements(By.ID, "refusal"))
+    found = driver.find_elements(By.ID, "done") or driver.find_elements(By.ID, "refusal")
+    return found[0].text
+
+
 def today() -> str:
     return datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d")
 
@@ -113,20 +121,20 @@ def test_an_operator_marks_and_urges_an_auditor_is_refused(console_stack, traffi
     mark = driver.find_element(By.CSS_SELECTOR, "form.mark")
     mark.find_element(By.NAME, "reason").send_keys("客户多次来电，列入督办")
     mark.find_element(By.TAG_NAME, "button").click()
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "done"))
-    assert text_of(driver, "#done") == "已列入督办"
+    assert wait_for_outcome(driver) == "已列入督办"
+    # an agent outside the first-contact pool, so the case cannot already be theirs (reassigning a case
+    # to its own owner is refused, and the pool hands out agent-2001 and agent-2002 alike)
+    new_owner = "agent-9001"
     reassign = driver.find_element(By.ID, "reassign")
-    reassign.find_element(By.NAME, "new_owner").send_keys("agent-2002")
+    reassign.find_element(By.NAME, "new_owner").send_keys(new_owner)
     reassign.find_element(By.NAME, "reason").send_keys("首问人休假，改派")
     reassign.find_element(By.TAG_NAME, "button").click()
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "done"))
-    assert text_of(driver, "#done") == "已改派"
+    assert wait_for_outcome(driver) == "已改派"
 
     driver = browser.open(f"{url}/supervision")
     urge_form(driver, case_id).find_element(By.NAME, "note").send_keys("请今天内答复客户")
     urge_form(driver, case_id).find_element(By.TAG_NAME, "button").click()
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "done"))
-    assert text_of(driver, "#done") == "已催办" and "请今天内答复客户" in text_of(driver, "#supervised")
+    assert wait_for_outcome(driver) == "已催办" and "请今天内答复客户" in text_of(driver, "#supervised")
 
     sign_in(browser, url, "auditor", "audit-li")
     driver = browser.open(f"{url}/supervision")
