@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -223,14 +224,34 @@ class EmbeddedStack:
         env.update({"GRPC_PORT": str(self.ports.grpc[replica]), "METRICS_PORT": str(self.ports.metrics[replica])})
         return self._spawn(replica, [sys.executable, "-m", f"services.{name}"], env, cwd=ROOT, inherit_env=False)
 
-    def start_console(self, timeout_s: float = 30) -> str:
-        """The web console, talking to the four services over gRPC only; returns its URL."""
+    def start_console(self, timeout_s: float = 30, warm: bool = True, warm_token: str = "", name: str = "console",
+                      port: int | None = None, ready_timeout_s: float = 600) -> str:
+        """The web console, talking to the four services over gRPC only; returns its URL once it is
+        ready: with ``warm``, after it has computed its standard views (services/console/warming.py,
+        minutes with many cases on a busy machine)."""
+        port = port or self.ports.console
         env = dict(os.environ)
-        env.update({"CONSOLE_PORT": str(self.ports.console), "PYTHONUNBUFFERED": "1", "LOG_FORMAT": "json",
+        env.update({"CONSOLE_PORT": str(port), "PYTHONUNBUFFERED": "1", "LOG_FORMAT": "json",
+                    "CONSOLE_WARM": "1" if warm else "0", "CONSOLE_WARM_TOKEN": warm_token,
                     **{f"{name.upper()}_GRPC_TARGET": f"127.0.0.1:{self.ports.grpc[name]}" for name in SERVICES}})
-        process = self._spawn("console", [sys.executable, "-m", "services.console"], env, cwd=ROOT, inherit_env=False)
-        wait_for_port(self.ports.console, timeout_s, process, "console")
-        return f"http://127.0.0.1:{self.ports.console}/"
+        process = self._spawn(name, [sys.executable, "-m", "services.console"], env, cwd=ROOT, inherit_env=False)
+        wait_for_port(port, timeout_s, process, name)
+        url = f"http://127.0.0.1:{port}/"
+
+        def ready() -> bool:
+            if process.poll() is not None:
+                raise StackError(f"{name} exited with code {process.returncode}:\n{self.tail(name)}")
+            try:
+                with urllib.request.urlopen(f"{url}readyz", timeout=5) as answer:
+                    return answer.status == 200
+            except OSError:  # 503 while warming, or not answering yet
+                return False
+
+        try:
+            until_true(ready_timeout_s, 0.5)(ready)
+        except RetryError:
+            raise StackError(f"{name} not ready after {ready_timeout_s:.0f} s:\n{self.tail(name)}") from None
+        return url
 
     def start_services(self, names=SERVICES) -> None:
         for name in names:

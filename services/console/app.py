@@ -3,6 +3,7 @@ and the answer to a refused call. The pages themselves are in ``pages.py``."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -24,6 +25,7 @@ from .clients import Backends, ServiceRefusal, Session
 from .settings import ConsoleSettings
 from .snapshots import Snapshot, Snapshots
 from .views.common import local_text, percent, points
+from .warming import WARMING_HEADER, Warmer
 
 HERE = Path(__file__).parent
 TOKEN_COOKIE, NAME_COOKIE, LANG_COOKIE = "console_token", "console_user", "console_lang"
@@ -108,16 +110,31 @@ def build(settings: ConsoleSettings, backends: Backends | None = None) -> Starle
     async def sign_in(request: Request) -> Response:
         return await login(console, request)
 
+    warmer: Warmer | None = None
+
+    def ready(request: Request) -> Response:
+        if warmer is None or warmer.ready:
+            return PlainTextResponse("ok")
+        return PlainTextResponse("warming the standard views", status_code=503)
+
     routes += [Route("/login", sign_in, methods=["GET", "POST"]),
                Route("/logout", logout, methods=["POST"]),
                Route("/healthz", lambda request: PlainTextResponse("ok")),
+               Route("/readyz", ready),
                Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]
+
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        warming = asyncio.create_task(warmer.run()) if warmer else None
         yield
+        if warming:
+            warming.cancel()
         console.backends.close()
 
     app = Starlette(routes=routes, lifespan=lifespan)
+    if settings.warm:
+        warmer = Warmer(app, settings.warm_token, settings.snapshot_seconds, TOKEN_COOKIE)
+    app.state.warmer = warmer
     app.add_middleware(_TimingMiddleware)
     return app
 
@@ -158,13 +175,15 @@ class _TimingMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        # the warmer's loads every half minute would drown people's in the log
+        level = logging.DEBUG if (WARMING_HEADER.encode(), b"1") in scope.get("headers", ()) else logging.INFO
 
         async def timed(message) -> None:
             if message["type"] == "http.response.start":
                 elapsed = (time.perf_counter() - started) * 1000
                 message["headers"] = [*message.get("headers", []), (b"server-timing", f"page;dur={elapsed:.1f}".encode())]
-                log.info("page", extra={"fields": {"path": scope["path"], "status": message["status"],
-                                                   "ms": round(elapsed, 1)}})
+                log.log(level, "page", extra={"fields": {"path": scope["path"], "status": message["status"],
+                                                         "ms": round(elapsed, 1)}})
             await send(message)
 
         await self.app(scope, receive, timed)

@@ -29,6 +29,11 @@ PAGE_SIZE = 50
 AGGREGATE_S = 120.0  # counts and bulletins scan a period's cases: seconds with 10,000 of them
 
 
+def _costly(key) -> bool:
+    """Snapshots that cost a scan of a period's or every open case (see forget)."""
+    return key[0] in ("intake counts", "bulletin") or key[:2] == ("escalation", "ListWatchedCases")
+
+
 def _first_refusal(answers: list[Any]) -> ServiceRefusal | None:
     return next((answer for answer in answers if isinstance(answer, ServiceRefusal)), None)
 
@@ -141,7 +146,7 @@ def routes(console: Console) -> list[tuple[str, Any, list[str]]]:
             back = form_value(form, "back") or "/supervision"
             try:
                 await run_in_threadpool(console.session(request).call, service, method, message)
-                console.snapshots.forget()
+                console.snapshots.forget(keep_serving=_costly)
             except ServiceRefusal as refusal:
                 if back.startswith("/cases/"):
                     return console.refused(request, refusal)

@@ -23,6 +23,8 @@ class ConsoleSettings:
     log_level: str = "INFO"
     snapshot_seconds: float = 30.0       # how old the figures of aggregate reads may be (snapshots.py)
     grpc_ca_file: str = ""                # set: the services' gRPC is TLS, certificates from this CA
+    warm: bool = True                     # keep the standard views' figures current (warming.py)
+    warm_token: str = ""                  # the read-only token the warming signs in with
     targets: dict[str, str] = field(default_factory=dict)
 
 
@@ -45,9 +47,14 @@ def load(env: Mapping[str, str] = os.environ) -> ConsoleSettings:
         snapshot_seconds = -1.0
     if not 0 <= snapshot_seconds <= 3600:
         raise ConsoleConfigError(f"CONSOLE_SNAPSHOT_SECONDS: expected seconds from 0 to 3600, got {snapshot_text!r}")
+    warm = env.get("CONSOLE_WARM", "1")
+    if warm not in ("0", "1"):
+        raise ConsoleConfigError(f"CONSOLE_WARM: expected 0 or 1, got {warm!r}")
     ca_file = env.get("CONSOLE_GRPC_CA_FILE", "")
     if ca_file and not os.path.isfile(ca_file):
         raise ConsoleConfigError(f"CONSOLE_GRPC_CA_FILE: no such file {ca_file!r}")
-    return ConsoleSettings(grpc_ca_file=ca_file, snapshot_seconds=snapshot_seconds, host=env.get("CONSOLE_HOST", "127.0.0.1"), port=int(port_text), timezone=zone,
+    return ConsoleSettings(grpc_ca_file=ca_file, snapshot_seconds=snapshot_seconds,
+                           host=env.get("CONSOLE_HOST", "127.0.0.1"), port=int(port_text), timezone=zone,
                            secure_cookies=secure == "1", log_level=env.get("LOG_LEVEL", "INFO").upper(),
+                           warm=warm == "1" and snapshot_seconds > 0, warm_token=env.get("CONSOLE_WARM_TOKEN", ""),
                            targets=targets_from_env(env))

@@ -69,10 +69,20 @@ class Snapshots:
             threading.Thread(target=self._refresh, args=(key, load), daemon=True, name="console-snapshot").start()
         return entry
 
-    def forget(self) -> None:
-        """After a command: what anyone sees next reflects it."""
+    def forget(self, keep_serving: Callable[[Hashable], bool] = lambda key: False) -> None:
+        """After a command: what anyone sees next reflects it. Answers that cost the services a scan
+        and that one command barely moves (``keep_serving``: a period's counts, the watch list) are
+        served once more while they are asked for again, so the next page does not wait seconds for
+        them; the others are dropped."""
         with self._lock:
-            self._entries.clear()
+            for key in list(self._entries):
+                if keep_serving(key):
+                    entry = self._entries[key]
+                    # older than max_age: the next get serves it and refreshes it in the background
+                    self._entries[key] = Snapshot(entry.value, entry.taken_at,
+                                                  min(entry.taken, self._clock() - self.max_age_s - 1))
+                else:
+                    del self._entries[key]
 
     def _fresh_enough(self, key: Hashable) -> Snapshot | None:
         with self._lock:

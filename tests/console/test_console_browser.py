@@ -5,6 +5,7 @@ refuses and the page says so), and the downloads open. Screenshots go to test-re
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -171,3 +172,23 @@ def test_downloads_open_with_chinese_intact(console_stack, loop_case):
         assert any(line["case_id"] == loop_case and line["record"]["finding"] for line in lines)
         sheet = load_workbook(io.BytesIO(client.get("/records/export.xlsx").content)).active
         assert sheet.cell(1, 1).value == "case_id" and sheet.max_row >= 2
+
+
+def test_a_warmed_console_serves_its_overview_from_figures_computed_before_anyone_asked(console_stack, traffic):
+    """A second console, warming with the auditor's token: once it reports ready, the overview a
+    person opens shows figures taken before the request (so the page did not wait for the services'
+    scan) and they include the stack's complaints."""
+    import time
+
+    import httpx
+
+    from tools.devstack import free_port
+
+    url = console_stack.start_console(warm=True, warm_token=TOKENS["auditor"], name="console-warm",
+                                      port=free_port()).rstrip("/")
+    time.sleep(1.1)  # figures computed during the request would then carry a later second than ready
+    asked_at = datetime.now(ZoneInfo("Asia/Shanghai")).replace(microsecond=0, tzinfo=None)
+    page = httpx.get(f"{url}/", cookies={"console_token": TOKENS["operator"]}, timeout=30).text
+    as_of = re.search(r'id="as-of">[^0-9]*([0-9-]+ [0-9:]+)', page).group(1)
+    assert datetime.strptime(as_of, "%Y-%m-%d %H:%M:%S") < asked_at
+    assert int(re.search(r'id="registered-today"[^>]*>\s*([0-9]+)', page).group(1)) >= 14

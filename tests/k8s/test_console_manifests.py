@@ -44,7 +44,9 @@ def test_the_console_reaches_grpc_only_and_is_probed_over_http():
         container = console["spec"]["template"]["spec"]["containers"][0]
         env = {var["name"]: var.get("value") for var in container.get("env", ())}
         assert container["command"] == ["python", "-m", "services.console"]
-        assert container["readinessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
+        # ready once the standard views are computed; alive whenever it answers
+        assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+        assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
         assert not {"KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI", "GRPC_TLS_CERT_FILE"} & set(env), overlay
         assert egress_ports(docs, pod_labels(console)) == {53, 50051}, overlay  # DNS and the services' gRPC
         intake = next(d for d in of_kind(docs, "Deployment") if d["metadata"]["name"] == "intake")

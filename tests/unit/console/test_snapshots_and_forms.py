@@ -70,6 +70,23 @@ def test_a_kept_answer_is_shown_only_to_a_caller_a_service_accepted_and_a_comman
     assert snapshots.get("operator", ("watched",), lambda: "again", ok).value == "again"
 
 
+def test_after_a_command_a_costly_answer_is_served_once_more_while_asked_again_and_the_rest_dropped():
+    clock, asked = Clock(), threading.Event()
+    snapshots = Snapshots(30, clock)
+    snapshots.get("t", ("bulletin", "monthly"), lambda: "month before", ok)
+    snapshots.get("t", ("supervised",), lambda: "list before", ok)
+    clock.now += 5  # fresh: without the command neither would be asked again
+    snapshots.forget(keep_serving=lambda key: key[0] == "bulletin")
+
+    def month_after():
+        asked.set()
+        return "month after"
+
+    assert snapshots.get("t", ("bulletin", "monthly"), month_after, ok).value == "month before"
+    assert asked.wait(5)  # asked again behind the page
+    assert snapshots.get("t", ("supervised",), lambda: "list after", ok).value == "list after"  # dropped: live
+
+
 def test_a_refused_call_is_not_kept():
     snapshots = Snapshots(30, Clock())
 
