@@ -7,9 +7,11 @@ BENCH_CONSOLE_CASES complaints (default 10,000; a quarter taken on to verificati
 bench does), starts the console, then loads each page BENCH_CONSOLE_LOADS times one after another
 (after two warm-up loads) and reports p50, p95 and max of the whole HTTP request as the client sees
 it, the server's own time (Server-Timing), and the first load apart: the overview, the bulletin and the
-watch list serve aggregate figures at most CONSOLE_SNAPSHOT_SECONDS old (services/console/snapshots.py),
-so the first load is the one that waits for the services to compute them. Writes
-bench-results/console.json.
+watch list serve aggregate figures at most CONSOLE_SNAPSHOT_SECONDS old (services/console/snapshots.py).
+The console computes its standard views before it reports ready (services/console/warming.py; the
+time that takes is reported as console_ready_s), so their first load is served from memory; a view
+with other filters (the region/channel search) is computed on its first load. A page is within budget
+when both its p95 and its first load are. Writes bench-results/console.json.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def measure(url: str, token: str, case_ids: list[str], loads: int) -> dict[str, 
 
     rng = random.Random(5)
     figures = {}
-    # a first load waits for the services' scans: minutes with 10,000 cases on a loaded machine
+    # a first load of a view not warmed waits for the services' scans: seconds with 10,000 cases
     with httpx.Client(base_url=url, cookies={"console_token": token}, timeout=600) as client:
         for name, path in pages(case_ids, rng).items():
             walls, servers, statuses, first = [], [], set(), 0.0
@@ -93,9 +95,10 @@ def main() -> None:
     _say(f"console benchmark: {count:,} complaints, then each page {loads} times (embedded stack, access control on)")
     stack = EmbeddedStack(Ports.free(), durable=False, session_timeout_s=3.0,
                           extra_env={"LOG_LEVEL": "WARNING", "OTEL_METRICS_EXPORTER": "none"})
-    token = secrets.token_urlsafe(24)
+    token, warm_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     tokens_file = Path(stack.data_dir) / "grpc-tokens.yaml"
-    tokens_file.write_text(f"tokens:\n  - {{token: \"{token}\", role: operator, name: bench}}\n")
+    tokens_file.write_text(f"tokens:\n  - {{token: \"{token}\", role: operator, name: bench}}\n"
+                           f"  - {{token: \"{warm_token}\", role: auditor, name: console-warm}}\n")
     stack.extra_env["GRPC_AUTH_TOKENS_FILE"] = str(tokens_file)
     try:
         stack.start_infrastructure()
@@ -106,17 +109,23 @@ def main() -> None:
         case_ids, verified = seed_cases(stack, count, 0.25, _say)
         _say(f"  seeded in {time.monotonic() - started:.0f} s: {len(case_ids):,} cases dispatched, {verified:,} in "
              "verification")
-        url = stack.start_console()
+        started = time.monotonic()
+        url = stack.start_console(warm=True, warm_token=warm_token)  # returns once the standard views are computed
+        warming_s = time.monotonic() - started
+        _say(f"  console ready in {warming_s:.1f} s (its standard views computed behind /readyz)")
         figures = measure(url.rstrip("/"), token, case_ids, loads)
     finally:
         stack.stop()
     worst = max(page["p95_ms"] for page in figures.values())
+    worst_first = max(page["first_load_ms"] for page in figures.values())
+    over = sorted(name for name, page in figures.items() if max(page["p95_ms"], page["first_load_ms"]) >= BUDGET_MS)
     result = {"cases": len(case_ids), "in_verification": verified, "loads_per_page": loads, "budget_ms": BUDGET_MS,
-              "worst_p95_ms": worst, "within_budget": worst < BUDGET_MS, "pages": figures,
+              "console_ready_s": round(warming_s, 1), "worst_p95_ms": worst, "worst_first_load_ms": worst_first,
+              "pages_over_budget": over, "within_budget": not over, "pages": figures,
               "load_average_after": [round(value, 2) for value in os.getloadavg()]}
     (RESULTS / "console.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
-    _say(f"worst p95 {worst} ms against {BUDGET_MS:.0f} ms: {'within' if worst < BUDGET_MS else 'OVER'} budget; "
-         f"results: {RESULTS / 'console.json'}")
+    _say(f"worst p95 {worst} ms, worst first load {worst_first} ms against {BUDGET_MS:.0f} ms: "
+         f"{'within budget' if not over else 'OVER budget: ' + ', '.join(over)}; results: {RESULTS / 'console.json'}")
 
 
 if __name__ == "__main__":
