@@ -5,16 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from complaint_platform.commands import CommandPipeline, Decision
+from complaint_platform.commands import CommandPipeline, Decision, command_events
 from complaint_platform.envelope import event_id_for
 from complaint_platform.grpc_errors import BadRequest, NotFound
-from complaint_platform.topics import CASES_DISPATCH
+from complaint_platform.handling import Outgoing
+from complaint_platform.mongo import UnitOfWork, stage
+from complaint_platform.topics import CASES_DISPATCH, CUSTOMER_NOTIFICATIONS
 
 from .domain import inputs
 from .domain.errors import DispatchError
+from .domain.notifications import tell_customer
 from .domain.policy import DispatchPolicy
-from .store import CaseStore
-from .wire import to_messages
+from .store import CaseStore, due_notifications, hold, release
+from .wire import notifications, to_messages
+
+
+def topic_of(message) -> str:
+    """Customer notifications go to the gateways' topic, the rest to dispatch's own."""
+    return CUSTOMER_NOTIFICATIONS if message.DESCRIPTOR.name == "CustomerNotification" else CASES_DISPATCH
 
 
 class DispatchCommands:
@@ -28,7 +36,7 @@ class DispatchCommands:
         self._pipeline = CommandPipeline(
             database, gateway, CASES_DISPATCH, "dispatch",
             # stored: the held case is the stored one; failed: it may have gone ahead of it
-            settled=lambda case_ids, ok: self._store.committed() if ok else forget())
+            settled=lambda case_ids, ok: self._store.committed() if ok else forget(), topic_of=topic_of)
         self._policy = policy
 
     # Command ids come from the request's content, so a client's retry is applied once.
@@ -58,7 +66,38 @@ class DispatchCommands:
                 events, result = action(case, now)
             except DispatchError as refusal:
                 raise BadRequest(str(refusal)) from None
-            return Decision(result(), {case_id: to_messages(case, events)},
-                            write=lambda unit, produced: self._store.save(unit, case))
+            events = events + tell_customer(case, events, self._policy.notifications, now)
+            told = notifications(events)
+            held = [(item, until) for (message, tag, until) in told if until is not None
+                    for item in command_events(CUSTOMER_NOTIFICATIONS, "dispatch", command_id, case_id,
+                                               [(message, tag)], now)]
+
+            def write(unit: UnitOfWork, produced: list[Outgoing]) -> None:
+                self._store.save(unit, case)
+                for item, until in held:
+                    hold(unit, item, until, now)
+
+            messages = to_messages(case, events) + [(message, tag) for message, tag, until in told if until is None]
+            return Decision(result(), {case_id: messages}, write=write)
 
         return self._pipeline.run(command_id, [case_id], decide)
+
+
+class QuietHoursRelease:
+    """The timer that publishes notifications held through the quiet hours once they are over:
+    each leaves the held collection and enters the outbox in one unit of work, under the id
+    decided with its step, so a crash in between neither loses nor doubles it."""
+
+    BATCH = 500
+
+    def __init__(self, database: Any) -> None:
+        self._database = database
+
+    def release_held_notifications(self, now: datetime) -> list[Outgoing]:
+        due = due_notifications(self._database, now, self.BATCH)
+        if due:
+            unit = UnitOfWork(self._database)
+            release(unit, due)
+            stage(unit, due, now)
+            unit.commit()
+        return due

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mongoengine import DateTimeField, DictField, Document, IntField, ListField, StringField
+from mongoengine import BinaryField, DateTimeField, DictField, Document, IntField, ListField, StringField
 
 from complaint_platform import mongo
 
@@ -55,5 +55,34 @@ class WorkOrderRecord(Document):
                         {"fields": ["case_id"]}]}
 
 
+class HeldNotification(Document):
+    """A customer notification kept through the quiet hours (an SMS at night), published when they
+    end. Written only then, in the batch that decided it; deleted in the unit that stages it in
+    the outbox."""
+
+    event_id = StringField(primary_key=True)
+    case_id = StringField(required=True)
+    release_at = DateTimeField(required=True)
+    decided_at = DateTimeField()
+    topic = StringField()
+    key = StringField()
+    value = BinaryField()
+    event_type = StringField()
+    causation_id = StringField()
+
+    meta = {"collection": "held_notifications", "strict": False, "auto_create_index": False,
+            "indexes": [{"fields": ["release_at", "decided_at"]}]}  # the release timer's query
+
+
+class SubmissionCase(Document):
+    """Which case a submission belongs to, for the customer's status request by submission id;
+    inserted once per submission with the case's batch, never changed."""
+
+    submission_id = StringField(primary_key=True)
+    case_id = StringField(required=True)
+
+    meta = {"collection": "submission_cases", "strict": False, "auto_create_index": False}
+
+
 def ensure_indexes() -> None:
-    mongo.ensure_indexes((DispatchCaseRecord, DispatchCaseState, WorkOrderRecord))
+    mongo.ensure_indexes((DispatchCaseRecord, DispatchCaseState, WorkOrderRecord, HeldNotification, SubmissionCase))

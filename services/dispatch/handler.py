@@ -11,17 +11,21 @@ from complaint_platform.envelope import event_names, from_timestamp
 from complaint_platform.handling import Incoming
 from complaint_platform.inbox import InboxHandler, RejectEvent, registered_cases
 from complaint_platform.mongo import UnitOfWork
-from complaint_platform.topics import CASES_DISPATCH
+from complaint_platform.streaming import outgoing
+from complaint_platform.topics import CASES_DISPATCH, CUSTOMER_NOTIFICATIONS
 
 from .domain import case as rules
 from .domain import events as ev
 from .domain import inputs
 from .domain.errors import DispatchError
+from .domain.notifications import tell_customer
 from .domain.policy import DispatchPolicy
-from .store import CaseStore
-from .wire import channel_name, feedback_input, registered_input, to_messages
+from .store import CaseStore, hold
+from .wire import channel_name, deadline_kind, feedback_input, notifications, registered_input, to_messages
 
 WORK_ORDER_DEADLINES = {case_events_pb2.DEADLINE_KIND_WORK_ORDER_REPLY, case_events_pb2.DEADLINE_KIND_CONSULT_REPLY}
+REPLY_CLOCKS = {case_events_pb2.DEADLINE_KIND_CASE_REPLY, case_events_pb2.DEADLINE_KIND_PROMISED_REPLY}
+STAGES = {"deadline_set": inputs.SET, "deadline_resumed": inputs.RESUMED, "deadline_warned": inputs.WARNED}
 
 
 def rejection(events: list) -> str:
@@ -33,7 +37,7 @@ class DispatchHandler(InboxHandler):
     producer = "dispatch"
     output_topic = CASES_DISPATCH
     acts_on = event_names("case_registered", "submission_linked", "deadline_set", "deadline_resumed",
-                          "case_reopened", "case_closed")
+                          "deadline_warned", "verification_opened", "case_reopened", "case_closed")
 
     def __init__(self, database: Any, policy: DispatchPolicy) -> None:
         super().__init__(database)
@@ -44,6 +48,7 @@ class DispatchHandler(InboxHandler):
         self.cases = self.store.load(sorted({item.envelope.case_id for item in batch if item.envelope.case_id}),
                                      registered_cases(batch))
         self.changed: set[str] = set()
+        self.holding: list[tuple] = []  # notifications held through the quiet hours: (item, until, decided)
 
     def apply(self, incoming: Incoming, now: datetime) -> list[envelope_pb2.Envelope]:
         kind = incoming.envelope.WhichOneof("payload")
@@ -78,6 +83,11 @@ class DispatchHandler(InboxHandler):
                 events = case.record_deadline(inputs.DeadlineSet(
                     event_id, payload.subject_id, from_timestamp(payload.due_at),
                     from_timestamp(incoming.envelope.occurred_at) or now), now)
+            elif kind in STAGES and payload.kind in REPLY_CLOCKS:
+                events = case.on_reply_due(inputs.ReplyDue(
+                    event_id, deadline_kind(payload.kind), STAGES[kind], from_timestamp(payload.due_at)), now)
+            elif kind == "verification_opened":
+                events = case.on_verification_opened(inputs.VerificationOpened(event_id, tuple(payload.blockers)), now)
             elif kind == "case_reopened":
                 events = case.on_reopen(inputs.CaseReopened(event_id, payload.reason), now)
             elif kind == "case_closed":
@@ -89,13 +99,26 @@ class DispatchHandler(InboxHandler):
         return self._emit(incoming, case, events, now)
 
     def _emit(self, incoming: Incoming, case: rules.DispatchCase, events, now: datetime):
+        events = events + tell_customer(case, events, self.policy.notifications, now)
         self.changed.add(case.case_id)
-        return [self.emit(incoming, message, case.case_id, now, discriminator=tag)
-                for message, tag in to_messages(case, events)]
+        out = [self.emit(incoming, message, case.case_id, now, discriminator=tag)
+               for message, tag in to_messages(case, events)]
+        for message, tag, held_until in notifications(events):
+            envelope = self.emit(incoming, message, case.case_id, now, discriminator=tag)
+            if held_until is None:
+                out.append(envelope)
+            else:
+                self.holding.append((outgoing(CUSTOMER_NOTIFICATIONS, envelope), held_until, now))
+        return out
+
+    def topic_of(self, event: envelope_pb2.Envelope) -> str:
+        return CUSTOMER_NOTIFICATIONS if event.WhichOneof("payload") == "customer_notification" else CASES_DISPATCH
 
     def save(self, unit: UnitOfWork) -> None:
         for case_id in sorted(self.changed | (self.applied.touched & set(self.cases))):
             self.store.save(unit, self.cases[case_id])
+        for item, until, decided in self.holding:
+            hold(unit, item, until, decided)
 
     def committed(self) -> None:
         self.store.committed()

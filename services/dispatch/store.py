@@ -6,15 +6,19 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from complaint_platform.inbox import AppliedEvents
-from complaint_platform.mongo import UnitOfWork
+from datetime import datetime
 
-from .documents import DispatchCaseRecord, DispatchCaseState, WorkOrderRecord
+from complaint_platform.handling import Outgoing
+from complaint_platform.inbox import AppliedEvents
+from complaint_platform.mongo import UnitOfWork, event_from_store, stored_event
+
+from .documents import DispatchCaseRecord, DispatchCaseState, HeldNotification, WorkOrderRecord
 from .domain import case as rules
 from .domain.work_orders import NO_DUE_TIME
 
 _CASES, _ORDERS = DispatchCaseRecord._get_collection_name(), WorkOrderRecord._get_collection_name()
 _STATES = DispatchCaseState._get_collection_name()
+_HELD = HeldNotification._get_collection_name()
 
 
 @dataclass
@@ -123,3 +127,19 @@ def order_row(case: rules.DispatchCase, order) -> dict:
             "due_sort": order.due_at or NO_DUE_TIME, "due_at": order.due_at,
             "dispatched_at": order.created_at, "category": case.category, "region": case.region,
             "resolution": order.resolution}
+
+
+def hold(unit: UnitOfWork, item: Outgoing, release_at: datetime, decided_at: datetime) -> None:
+    """A notification kept through the quiet hours, stored with the batch (or command) that decided it."""
+    unit.insert(_HELD, {**stored_event(item), "_id": item.event_id, "release_at": release_at,
+                        "decided_at": decided_at})
+
+
+def due_notifications(database: Any, now: datetime, limit: int) -> list[Outgoing]:
+    """Held notifications whose quiet hours are over, oldest first (one indexed query)."""
+    found = database[_HELD].find({"release_at": {"$lte": now}}).sort([("release_at", 1), ("decided_at", 1)])
+    return [event_from_store(doc) for doc in found.limit(limit)]
+
+
+def release(unit: UnitOfWork, items: list[Outgoing]) -> None:
+    unit.delete(_HELD, {"_id": {"$in": [item.event_id for item in items]}})

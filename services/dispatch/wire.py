@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from complaints.v1 import case_events_pb2, common_pb2, inbound_pb2
+from complaints.v1 import case_events_pb2, common_pb2, customer_notifications_pb2 as notices_pb2, inbound_pb2
 from complaint_platform.envelope import from_timestamp, to_timestamp
 
 from .domain import case as rules
@@ -27,7 +27,12 @@ def registered_input(event_id: str, payload) -> inputs.CaseRegistered:
         region=payload.customer.region, tier=payload.customer.tier or 3, severity=payload.severity or 1,
         first_contact=payload.first_contact, is_proxy=payload.proxy_case, submission_id=payload.submission_id,
         customer_id=payload.customer.id, summary=payload.summary, attributes=dict(payload.attributes),
-        promised_reply_at=from_timestamp(payload.promised_reply_at))
+        promised_reply_at=from_timestamp(payload.promised_reply_at), phone=payload.customer.phone,
+        opted_out=payload.customer.notifications_opted_out)
+
+
+def deadline_kind(value: int) -> str:
+    return case_events_pb2.DeadlineKind.Name(value).removeprefix("DEADLINE_KIND_")
 
 
 def feedback_input(event_id: str, payload) -> inputs.WorkOrderFeedback:
@@ -96,3 +101,20 @@ def dispatched(event: ev.WorkOrderDispatched) -> case_events_pb2.WorkOrderDispat
     if event.promised_reply_at is not None:
         message.promised_reply_at.CopyFrom(to_timestamp(event.promised_reply_at))
     return message
+
+
+def notifications(events: list) -> list[tuple[notices_pb2.CustomerNotification, str, Any]]:
+    """The rules' notifications as protobuf, each with its tag (one per step and round of a cause)
+    and the time it is held until (None: send now)."""
+    found = []
+    for event in events:
+        if isinstance(event, ev.CustomerNotified):
+            message = notices_pb2.CustomerNotification(
+                case_id=event.case_id, step=notices_pb2.NotificationStep.Value(f"NOTIFICATION_STEP_{event.step}"),
+                channel=notices_pb2.NotificationChannel.Value(f"NOTIFICATION_CHANNEL_{event.channel}"),
+                customer_id=event.customer_id, phone=event.phone, text=event.text, template=event.template,
+                urgent=event.urgent, decided_at=to_timestamp(event.decided_at), round=event.round)
+            if event.promised_reply_at is not None:
+                message.promised_reply_at.CopyFrom(to_timestamp(event.promised_reply_at))
+            found.append((message, f"notify:{event.step}:{event.round}", event.held_until))
+    return found

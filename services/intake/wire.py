@@ -36,6 +36,7 @@ def to_message(event, complaint: inbound_pb2.ComplaintSubmitted | None) -> Any:
             received_at=to_timestamp(event.received_at))
         if complaint is not None and complaint.submission_id == event.submission_id:
             message.customer.phone, message.customer.name = complaint.customer.phone, complaint.customer.name
+            message.customer.notifications_opted_out = complaint.customer.notifications_opted_out
             message.attributes.update(dict(complaint.attributes))
             if complaint.HasField("promised_reply_at"):
                 message.promised_reply_at.CopyFrom(complaint.promised_reply_at)

@@ -49,6 +49,7 @@ READS = frozenset({
     "/complaints.v1.DispatchService/ListWorkOrders",
     "/complaints.v1.DispatchService/GetDepartmentQueue",
     "/complaints.v1.DispatchService/ListOwnerCases",
+    "/complaints.v1.DispatchService/GetCustomerStatus",
     "/complaints.v1.EscalationService/GetCaseSupervision",
     "/complaints.v1.EscalationService/ListAtRiskCases",
     "/complaints.v1.EscalationService/ListSupervisedCases",

@@ -35,11 +35,14 @@ from .streaming import outgoing
 
 
 def command_events(topic: str, producer: str, command_id: str, case_id: str,
-                   messages: Iterable[tuple[Message, str]], now: datetime) -> list[Outgoing]:
+                   messages: Iterable[tuple[Message, str]], now: datetime,
+                   topic_of: Callable[[Message], str] | None = None) -> list[Outgoing]:
     """The events of one command on one case: ids from the command's id, the case's and each
-    event's tag (a timer's command, e.g. "window", acts on many cases at once)."""
-    return [outgoing(topic, wrap(message, event_id=event_id_for(command_id, case_id, tag), case_id=case_id,
-                                 producer=producer, occurred_at=now, causation_id=command_id))
+    event's tag (a timer's command, e.g. "window", acts on many cases at once). ``topic_of``: the
+    topic of a message the service writes elsewhere than ``topic`` (an outbound topic)."""
+    return [outgoing(topic_of(message) if topic_of else topic,
+                     wrap(message, event_id=event_id_for(command_id, case_id, tag), case_id=case_id,
+                          producer=producer, occurred_at=now, causation_id=command_id))
             for message, tag in messages]
 
 
@@ -62,8 +65,10 @@ class CommandPipeline:
     cases a command touched (a service holding cases drops or re-reads them)."""
 
     def __init__(self, database: Any, gateway, topic: str, producer: str,
-                 settled: Callable[[list[str], bool], None] = lambda case_ids, ok: None) -> None:
+                 settled: Callable[[list[str], bool], None] = lambda case_ids, ok: None,
+                 topic_of: Callable[[Message], str] | None = None) -> None:
         self._database = database
+        self._topic_of = topic_of
         self._gateway = gateway
         self._topic = topic
         self._producer = producer
@@ -80,7 +85,8 @@ class CommandPipeline:
         try:
             decision = decide(now)
             produced = [item for case_id, messages in decision.events.items()
-                        for item in command_events(self._topic, self._producer, command_id, case_id, messages, now)]
+                        for item in command_events(self._topic, self._producer, command_id, case_id, messages, now,
+                                                   self._topic_of)]
             unit = UnitOfWork(self._database)
             decision.write(unit, produced)
             stage(unit, produced, now)

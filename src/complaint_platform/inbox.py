@@ -127,6 +127,10 @@ class InboxHandler(ABC):
         """How many aggregates the service holds in memory between batches (a metric)."""
         return 0
 
+    def topic_of(self, event: envelope_pb2.Envelope) -> str:
+        """Where an output goes: the service's own topic, or an outbound one it also writes."""
+        return self.output_topic
+
     # the idempotent batch ------------------------------------------------------
     def handle_batch(self, batch: list[Incoming], now: datetime,
                      positions: dict[tuple[str, int], int] | None = None, maybe_stored: bool = False) -> BatchResult:
@@ -214,7 +218,7 @@ class InboxHandler(ABC):
                                    "fingerprint": mark})
             result.rejected.append(Rejected(item, str(refusal)))
             return
-        outputs = [outgoing(self.output_topic, event) for event in events]
+        outputs = [outgoing(self.topic_of(event), event) for event in events]
         if inbound:
             unit.record_handled(item.event_id, outputs, now, mark)
         if case_id:

@@ -18,6 +18,10 @@ CASES_VERIFICATION = "cases.verification.v1"
 
 DEADLETTER = "complaints.deadletter.v1"
 
+# Outbound, for the SMS, WeChat, e-mail and app gateways: complaints.v1.Envelope with a
+# CustomerNotification, keyed by case id so a case's notifications stay in order.
+CUSTOMER_NOTIFICATIONS = "customers.notifications.v1"
+
 # Inbound topics carry the bare event message named here (binary or protobuf-JSON);
 # internal topics carry complaints.v1.Envelope.
 INBOUND_MESSAGE = {
@@ -31,9 +35,11 @@ INBOUND_MESSAGE = {
 }
 INBOUND_TOPICS = tuple(INBOUND_MESSAGE)
 INTERNAL_TOPICS = (CASES_INTAKE, CASES_DISPATCH, CASES_SUPERVISION, CASES_VERIFICATION)
-ALL_TOPICS = INBOUND_TOPICS + INTERNAL_TOPICS + (DEADLETTER,)
+OUTBOUND_TOPICS = (CUSTOMER_NOTIFICATIONS,)
+ALL_TOPICS = INBOUND_TOPICS + INTERNAL_TOPICS + OUTBOUND_TOPICS + (DEADLETTER,)
 
-# What each service consumes; its output topic is the one it alone writes.
+# What each service consumes; its output topic is the one it alone writes (and the outbound
+# topics it writes for other systems).
 CONSUMED_TOPICS: dict[str, tuple[str, ...]] = {
     "intake": (COMPLAINTS_SUBMITTED, SOCIAL_MENTIONS, CASES_DISPATCH, CASES_SUPERVISION,
                CASES_VERIFICATION),
@@ -50,6 +56,9 @@ OUTPUT_TOPIC = {
 }
 
 
+OUTBOUND_TOPIC = {"dispatch": (CUSTOMER_NOTIFICATIONS,)}
+
+
 def topics_of(service: str) -> tuple[str, ...]:
     """The topics ``service`` reads or writes: what it waits for before it starts."""
-    return (*CONSUMED_TOPICS[service], OUTPUT_TOPIC[service], DEADLETTER)
+    return (*CONSUMED_TOPICS[service], OUTPUT_TOPIC[service], *OUTBOUND_TOPIC.get(service, ()), DEADLETTER)

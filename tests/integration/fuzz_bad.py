@@ -75,6 +75,9 @@ def _wrong_value(kind: str) -> st.SearchStrategy:
         return st.one_of(letters, st.booleans(), containers,
                          st.floats(allow_nan=True, allow_infinity=True).filter(lambda x: not float(x).is_integer()),
                          st.one_of(st.integers(max_value=INT32[0] - 1), st.integers(min_value=INT32[1] + 1)))
+    if kind == "bool":  # protobuf-JSON takes true, false and their strings only
+        return st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=False), containers,
+                         letters.filter(lambda text: text not in ("true", "false")))
     if kind == "message":
         return st.one_of(scalars, letters, st.lists(st.integers(), max_size=3))
     if kind == "map":

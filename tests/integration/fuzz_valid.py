@@ -260,7 +260,7 @@ def kind_of(leaf: Leaf) -> str:
             return "map"
         return "time" if item.message_type.full_name == "google.protobuf.Timestamp" else "message"
     return {FieldDescriptor.TYPE_STRING: "string", FieldDescriptor.TYPE_ENUM: "enum",
-            FieldDescriptor.TYPE_INT32: "int"}[item.type]
+            FieldDescriptor.TYPE_INT32: "int", FieldDescriptor.TYPE_BOOL: "bool"}[item.type]
 
 
 # tuples, not lists: hypothesis caches strategies built from hashable arguments (sampled_from(...))

@@ -48,6 +48,14 @@ class DispatchCase:
     resolved_round: int = -1
     promised_reply_at: datetime | None = None
     closed: bool = False
+    # the customer's side (domain/notifications.py): where to reach them, what they were told
+    phone: str = ""
+    opted_out: bool = False
+    reply_due_at: datetime | None = None            # escalation's reply clock (限时办结)
+    notices: dict[str, int] = field(default_factory=dict)   # local day -> notifications decided
+    told: list[str] = field(default_factory=list)   # once-a-round steps already told, e.g. WORK_TAKEN:0
+    last_step: str = ""
+    last_step_at: datetime | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
     applied_event_ids: list[str] = field(default_factory=list)
 
@@ -65,7 +73,7 @@ class DispatchCase:
         case = cls(case_id=event.case_id, owner=owner, tier=event.tier, category=event.category, region=event.region,
                    channel=event.channel, severity=event.severity, is_proxy=event.is_proxy,
                    customer_id=event.customer_id, attributes=dict(event.attributes),
-                   applied_event_ids=[event.event_id])
+                   phone=event.phone, opted_out=event.opted_out, applied_event_ids=[event.event_id])
         routed = route(policy, event.category, event.region, event.is_proxy, event.summary, event.attributes)
         case.lanes = [[{"department": d.department, "level": d.level} for d in lane] for lane in routed.lanes]
         case.note("registered", now, owner=owner, source=source, submission=event.submission_id, route=routed.rule)
@@ -74,6 +82,7 @@ class DispatchCase:
         if event.promised_reply_at is not None:
             case.promised_reply_at = event.promised_reply_at
             events.append(ev.PromisedReplyRecorded(case.case_id, event.promised_reply_at, now, "asked at intake"))
+        events.append(ev.CaseOpened(case.case_id, event.promised_reply_at))
         case.refresh_status()
         return case, events
 
@@ -134,6 +143,29 @@ class DispatchCase:
         def apply() -> list[ev.Event]:
             self.order(event.work_order_id).record_due(event.due_at, event.occurred_at)
             return []
+        return self._once(event.event_id, apply)
+
+    def on_reply_due(self, event: cmd.ReplyDue, now: datetime) -> list[ev.Event]:
+        """Escalation's reply clocks: kept for the customer's status; a warning or a moved time is
+        news for the customer while the case is still being worked."""
+        def apply() -> list[ev.Event]:
+            if self.closed or self.status == RESOLVED:
+                return []
+            # the time the customer was told: their own promised time if they asked for one
+            told_clock = "PROMISED_REPLY" if self.promised_reply_at is not None else "CASE_REPLY"
+            if event.stage == cmd.WARNED:
+                return [ev.PromisedTimeNear(self.case_id, event.due_at)] if event.clock == told_clock else []
+            if event.clock != "CASE_REPLY":
+                return []
+            moved = event.stage == cmd.RESUMED and self.reply_due_at not in (None, event.due_at)
+            self.reply_due_at = event.due_at
+            return [ev.PromisedTimeMoved(self.case_id, event.due_at)] if moved and told_clock == "CASE_REPLY" else []
+        return self._once(event.event_id, apply)
+
+    def on_verification_opened(self, event: cmd.VerificationOpened, now: datetime) -> list[ev.Event]:
+        def apply() -> list[ev.Event]:
+            callback = any(blocker.startswith("callback pending") for blocker in event.blockers)
+            return [ev.CallbackAhead(self.case_id)] if callback and not self.closed else []
         return self._once(event.event_id, apply)
 
     def on_reopen(self, event: cmd.CaseReopened, now: datetime) -> list[ev.Event]:
@@ -222,6 +254,8 @@ class DispatchCase:
         data["work_orders"] = [order.to_dict() for order in self.work_orders]
         data["history"] = [dict(entry) for entry in self.history]
         data["applied_event_ids"] = list(self.applied_event_ids)
+        data["notices"] = dict(self.notices)
+        data["told"] = list(self.told)
         return data
 
     @classmethod
@@ -232,4 +266,6 @@ class DispatchCase:
         values["work_orders"] = [wo.WorkOrder.from_dict(item) for item in data.get("work_orders", [])]
         values["history"] = [dict(entry) for entry in data.get("history", [])]
         values["applied_event_ids"] = list(data.get("applied_event_ids", []))
+        values["notices"] = dict(data.get("notices", {}))
+        values["told"] = list(data.get("told", []))
         return cls(**values)

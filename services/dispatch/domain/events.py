@@ -183,7 +183,68 @@ class FeedbackRejected:
     reason: str
 
 
+# --- steps the customer is told about (domain/notifications.py) --------------------------------
+
+
+@dataclass(frozen=True)
+class CaseOpened:
+    """The owner's side took the case in: the customer is acknowledged."""
+
+    case_id: str
+    promised_reply_at: datetime | None   # the time the customer asked for, if any
+
+
+@dataclass(frozen=True)
+class PromisedTimeNear:
+    """Escalation warned that the reply promised to the customer is coming due."""
+
+    case_id: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class PromisedTimeMoved:
+    """The reply time moved (its clock paused while the customer was awaited)."""
+
+    case_id: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class CallbackAhead:
+    """Verification opened and waits on a callback (回访) to the customer."""
+
+    case_id: str
+
+
+@dataclass(frozen=True)
+class CaseEnded:
+    """Management closure reached the owner's side."""
+
+    case_id: str
+    closed_at: datetime
+
+
+@dataclass(frozen=True)
+class CustomerNotified:
+    """A message for the customer; ``held_until``: kept through the quiet hours, sent then."""
+
+    case_id: str
+    step: str
+    channel: str              # SMS, WECHAT, EMAIL or APP
+    customer_id: str
+    phone: str
+    text: str
+    template: str             # e.g. RESOLVED/default
+    urgent: bool
+    decided_at: datetime
+    promised_reply_at: datetime | None
+    round: int
+    held_until: datetime | None = None
+
+
 Event = (OwnerAssigned | OwnerReassigned | WorkOrderDispatched | WorkOrderAccepted | WorkOrderProgressNoted
          | WorkOrderReplied | WorkOrderReturned | WorkOrderAwaitingCustomer | WorkOrderCustomerResponded
          | WorkOrderCancelled | OwnerDecisionRequired | ConsultRequested | PromisedReplyRecorded
-         | CustomerReplyRecorded | CaseResolved | CaseReturnedToOwner | FeedbackRejected)
+         | CustomerReplyRecorded | CaseResolved | CaseReturnedToOwner | FeedbackRejected | CaseOpened
+         | PromisedTimeNear | PromisedTimeMoved | CallbackAhead | CaseEnded | CustomerNotified)

@@ -29,6 +29,8 @@ class CaseRegistered:
     summary: str = ""         # complaint text, for keyword routing
     attributes: Mapping[str, str] = field(default_factory=dict)
     promised_reply_at: datetime | None = None
+    phone: str = ""           # where an SMS reaches the customer (personal data)
+    opted_out: bool = False   # the customer asked not to be sent notifications
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,28 @@ class DeadlineSet:
     work_order_id: str
     due_at: datetime
     occurred_at: datetime     # orders reports that arrive out of order
+
+
+# what escalation says of the customer's reply clocks
+REPLY_CLOCKS = ("CASE_REPLY", "PROMISED_REPLY")
+SET, RESUMED, WARNED = "SET", "RESUMED", "WARNED"
+
+
+@dataclass(frozen=True)
+class ReplyDue:
+    """A reply clock of the case started (SET), ran again after a pause (RESUMED) or nears its
+    due time (WARNED)."""
+
+    event_id: str
+    clock: str                # CASE_REPLY (限时办结) or PROMISED_REPLY (the customer's own time)
+    stage: str                # SET, RESUMED or WARNED
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class VerificationOpened:
+    event_id: str
+    blockers: tuple[str, ...] = ()   # what verification still waits for, e.g. "callback pending"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from typing import Any
 
 from complaint_platform.policy import Node, load_policy_file, load_section
 
+from . import notifications
+
 DEFAULT_POLICY_FILE = Path(__file__).resolve().parents[3] / "config" / "policy.yaml"
 
 ANY = "*"
@@ -55,6 +57,7 @@ class DispatchPolicy:
     additional: tuple[AdditionalRule, ...]
     consult: Destination
     proxy: Destination
+    notifications: notifications.NotificationPolicy | None = None   # None: the customer is not told
 
 
 def load(node: Node) -> DispatchPolicy:
@@ -75,7 +78,8 @@ def build(section: Any) -> DispatchPolicy:
                                         tuple(word.lower() for word in rule.when.keywords),
                                         tuple(rule.when.attributes.items()))
                          for rule in section.additional_work_orders),
-        consult=_destination(section.consult), proxy=_destination(section.proxy))
+        consult=_destination(section.consult), proxy=_destination(section.proxy),
+        notifications=notifications.build(section.notifications))
 
 
 def _candidates(rule: Any) -> tuple[Destination, ...]:

@@ -41,4 +41,4 @@ def close(case: DispatchCase, now: datetime) -> list[ev.Event]:
         cancelled.append(ev.WorkOrderCancelled(case.case_id, order.work_order_id, "case closed", now))
     case.closed = True
     case.note("closed", now)
-    return cancelled
+    return [*cancelled, ev.CaseEnded(case.case_id, now)]

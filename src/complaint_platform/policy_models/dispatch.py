@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from .common import ANY, CATEGORIES, CHANNELS, PolicyProblem, Strict, Text
+from .notifications import NotificationsSection
 
 LEVELS = ("city", "province", "headquarters")
 CategoryOrAny = Literal[(ANY,) + CATEGORIES]  # type: ignore[valid-type]
@@ -81,6 +82,8 @@ class DispatchSection(Strict):
     additional_work_orders: list[AdditionalRule] = []
     consult: Destination
     proxy: Destination
+    # what the customer is told at each step; absent: no notifications
+    notifications: NotificationsSection | None = None
 
     @model_validator(mode="before")
     @classmethod

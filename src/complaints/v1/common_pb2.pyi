@@ -65,18 +65,20 @@ COMPANY_FAULT_NO: CompanyFault
 COMPANY_FAULT_UNCLEAR: CompanyFault
 
 class Customer(_message.Message):
-    __slots__ = ("id", "phone", "name", "tier", "region")
+    __slots__ = ("id", "phone", "name", "tier", "region", "notifications_opted_out")
     ID_FIELD_NUMBER: _ClassVar[int]
     PHONE_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     TIER_FIELD_NUMBER: _ClassVar[int]
     REGION_FIELD_NUMBER: _ClassVar[int]
+    NOTIFICATIONS_OPTED_OUT_FIELD_NUMBER: _ClassVar[int]
     id: str
     phone: str
     name: str
     tier: int
     region: str
-    def __init__(self, id: _Optional[str] = ..., phone: _Optional[str] = ..., name: _Optional[str] = ..., tier: _Optional[int] = ..., region: _Optional[str] = ...) -> None: ...
+    notifications_opted_out: bool
+    def __init__(self, id: _Optional[str] = ..., phone: _Optional[str] = ..., name: _Optional[str] = ..., tier: _Optional[int] = ..., region: _Optional[str] = ..., notifications_opted_out: _Optional[bool] = ...) -> None: ...
 
 class PageRequest(_message.Message):
     __slots__ = ("page_size", "page_token")

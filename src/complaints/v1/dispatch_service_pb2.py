@@ -24,46 +24,51 @@ _sym_db = _symbol_database.Default()
 
 from complaints.v1 import case_events_pb2 as complaints_dot_v1_dot_case__events__pb2
 from complaints.v1 import common_pb2 as complaints_dot_v1_dot_common__pb2
+from complaints.v1 import customer_notifications_pb2 as complaints_dot_v1_dot_customer__notifications__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$complaints/v1/dispatch_service.proto\x12\rcomplaints.v1\x1a\x1f\x63omplaints/v1/case_events.proto\x1a\x1a\x63omplaints/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdb\x02\n\rWorkOrderView\x12\x15\n\rwork_order_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12\x12\n\ndepartment\x18\x03 \x01(\t\x12\r\n\x05level\x18\x04 \x01(\t\x12*\n\x04kind\x18\x05 \x01(\x0e\x32\x1c.complaints.v1.WorkOrderKind\x12,\n\x05state\x18\x06 \x01(\x0e\x32\x1d.complaints.v1.WorkOrderState\x12\x10\n\x08priority\x18\x07 \x01(\x05\x12*\n\x06\x64ue_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rdispatched_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nresolution\x18\n \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x0b \x01(\t\x12\x0e\n\x06region\x18\x0c \x01(\t\"(\n\x15ListWorkOrdersRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"Z\n\x16ListWorkOrdersResponse\x12\x31\n\x0bwork_orders\x18\x01 \x03(\x0b\x32\x1c.complaints.v1.WorkOrderView\x12\r\n\x05owner\x18\x02 \x01(\t\"\xa9\x01\n\x19GetDepartmentQueueRequest\x12\x12\n\ndepartment\x18\x01 \x01(\t\x12,\n\x05state\x18\x02 \x01(\x0e\x32\x1d.complaints.v1.WorkOrderState\x12\x10\n\x08\x63\x61tegory\x18\x03 \x01(\t\x12\x0e\n\x06region\x18\x04 \x01(\t\x12(\n\x04page\x18\x05 \x01(\x0b\x32\x1a.complaints.v1.PageRequest\"h\n\x1aGetDepartmentQueueResponse\x12\x31\n\x0bwork_orders\x18\x01 \x03(\x0b\x32\x1c.complaints.v1.WorkOrderView\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"&\n\x15ListOwnerCasesRequest\x12\r\n\x05owner\x18\x01 \x01(\t\"w\n\rOwnerCaseView\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12)\n\x06status\x18\x02 \x01(\x0e\x32\x19.complaints.v1.CaseStatus\x12\x10\n\x08priority\x18\x03 \x01(\x05\x12\x18\n\x10open_work_orders\x18\x04 \x01(\x05\"E\n\x16ListOwnerCasesResponse\x12+\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x1c.complaints.v1.OwnerCaseView\"\\\n\x14ReassignOwnerRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x11\n\tnew_owner\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x10\n\x08operator\x18\x04 \x01(\t\"&\n\x15ReassignOwnerResponse\x12\r\n\x05owner\x18\x01 \x01(\t\"q\n\x15RequestConsultRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x10\n\x08question\x18\x02 \x01(\t\x12\x35\n\x11promised_reply_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"J\n\x16RequestConsultResponse\x12\x30\n\nwork_order\x18\x01 \x01(\x0b\x32\x1c.complaints.v1.WorkOrderView\"l\n\x1aRecordCustomerReplyRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\r\n\x05reply\x18\x02 \x01(\t\x12.\n\nreplied_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"H\n\x1bRecordCustomerReplyResponse\x12)\n\x06status\x18\x01 \x01(\x0e\x32\x19.complaints.v1.CaseStatus*\xcf\x01\n\x0eWorkOrderState\x12 \n\x1cWORK_ORDER_STATE_UNSPECIFIED\x10\x00\x12\x1f\n\x1bWORK_ORDER_STATE_DISPATCHED\x10\x01\x12\x1d\n\x19WORK_ORDER_STATE_ACCEPTED\x10\x02\x12\x1c\n\x18WORK_ORDER_STATE_REPLIED\x10\x03\x12\x1d\n\x19WORK_ORDER_STATE_RETURNED\x10\x04\x12\x1e\n\x1aWORK_ORDER_STATE_CANCELLED\x10\x05\x32\xe3\x04\n\x0f\x44ispatchService\x12]\n\x0eListWorkOrders\x12$.complaints.v1.ListWorkOrdersRequest\x1a%.complaints.v1.ListWorkOrdersResponse\x12i\n\x12GetDepartmentQueue\x12(.complaints.v1.GetDepartmentQueueRequest\x1a).complaints.v1.GetDepartmentQueueResponse\x12]\n\x0eListOwnerCases\x12$.complaints.v1.ListOwnerCasesRequest\x1a%.complaints.v1.ListOwnerCasesResponse\x12Z\n\rReassignOwner\x12#.complaints.v1.ReassignOwnerRequest\x1a$.complaints.v1.ReassignOwnerResponse\x12]\n\x0eRequestConsult\x12$.complaints.v1.RequestConsultRequest\x1a%.complaints.v1.RequestConsultResponse\x12l\n\x13RecordCustomerReply\x12).complaints.v1.RecordCustomerReplyRequest\x1a*.complaints.v1.RecordCustomerReplyResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$complaints/v1/dispatch_service.proto\x12\rcomplaints.v1\x1a\x1f\x63omplaints/v1/case_events.proto\x1a\x1a\x63omplaints/v1/common.proto\x1a*complaints/v1/customer_notifications.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdb\x02\n\rWorkOrderView\x12\x15\n\rwork_order_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12\x12\n\ndepartment\x18\x03 \x01(\t\x12\r\n\x05level\x18\x04 \x01(\t\x12*\n\x04kind\x18\x05 \x01(\x0e\x32\x1c.complaints.v1.WorkOrderKind\x12,\n\x05state\x18\x06 \x01(\x0e\x32\x1d.complaints.v1.WorkOrderState\x12\x10\n\x08priority\x18\x07 \x01(\x05\x12*\n\x06\x64ue_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rdispatched_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nresolution\x18\n \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x0b \x01(\t\x12\x0e\n\x06region\x18\x0c \x01(\t\"(\n\x15ListWorkOrdersRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"Z\n\x16ListWorkOrdersResponse\x12\x31\n\x0bwork_orders\x18\x01 \x03(\x0b\x32\x1c.complaints.v1.WorkOrderView\x12\r\n\x05owner\x18\x02 \x01(\t\"\xa9\x01\n\x19GetDepartmentQueueRequest\x12\x12\n\ndepartment\x18\x01 \x01(\t\x12,\n\x05state\x18\x02 \x01(\x0e\x32\x1d.complaints.v1.WorkOrderState\x12\x10\n\x08\x63\x61tegory\x18\x03 \x01(\t\x12\x0e\n\x06region\x18\x04 \x01(\t\x12(\n\x04page\x18\x05 \x01(\x0b\x32\x1a.complaints.v1.PageRequest\"h\n\x1aGetDepartmentQueueResponse\x12\x31\n\x0bwork_orders\x18\x01 \x03(\x0b\x32\x1c.complaints.v1.WorkOrderView\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"&\n\x15ListOwnerCasesRequest\x12\r\n\x05owner\x18\x01 \x01(\t\"w\n\rOwnerCaseView\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12)\n\x06status\x18\x02 \x01(\x0e\x32\x19.complaints.v1.CaseStatus\x12\x10\n\x08priority\x18\x03 \x01(\x05\x12\x18\n\x10open_work_orders\x18\x04 \x01(\x05\"E\n\x16ListOwnerCasesResponse\x12+\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x1c.complaints.v1.OwnerCaseView\"\\\n\x14ReassignOwnerRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x11\n\tnew_owner\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x10\n\x08operator\x18\x04 \x01(\t\"&\n\x15ReassignOwnerResponse\x12\r\n\x05owner\x18\x01 \x01(\t\"q\n\x15RequestConsultRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x10\n\x08question\x18\x02 \x01(\t\x12\x35\n\x11promised_reply_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"J\n\x16RequestConsultResponse\x12\x30\n\nwork_order\x18\x01 \x01(\x0b\x32\x1c.complaints.v1.WorkOrderView\"l\n\x1aRecordCustomerReplyRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\r\n\x05reply\x18\x02 \x01(\t\x12.\n\nreplied_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"H\n\x1bRecordCustomerReplyResponse\x12)\n\x06status\x18\x01 \x01(\x0e\x32\x19.complaints.v1.CaseStatus\"Q\n\x18GetCustomerStatusRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x15\n\rsubmission_id\x18\x02 \x01(\t\x12\r\n\x05phone\x18\x03 \x01(\t\"\x97\x02\n\x19GetCustomerStatusResponse\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12)\n\x06status\x18\x02 \x01(\x0e\x32\x19.complaints.v1.CaseStatus\x12\x13\n\x0bstatus_text\x18\x03 \x01(\t\x12\x0c\n\x04\x64\x65sk\x18\x04 \x01(\t\x12\x35\n\x11promised_reply_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\tlast_step\x18\x06 \x01(\x0e\x32\x1f.complaints.v1.NotificationStep\x12\x30\n\x0clast_step_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\xcf\x01\n\x0eWorkOrderState\x12 \n\x1cWORK_ORDER_STATE_UNSPECIFIED\x10\x00\x12\x1f\n\x1bWORK_ORDER_STATE_DISPATCHED\x10\x01\x12\x1d\n\x19WORK_ORDER_STATE_ACCEPTED\x10\x02\x12\x1c\n\x18WORK_ORDER_STATE_REPLIED\x10\x03\x12\x1d\n\x19WORK_ORDER_STATE_RETURNED\x10\x04\x12\x1e\n\x1aWORK_ORDER_STATE_CANCELLED\x10\x05\x32\xcb\x05\n\x0f\x44ispatchService\x12]\n\x0eListWorkOrders\x12$.complaints.v1.ListWorkOrdersRequest\x1a%.complaints.v1.ListWorkOrdersResponse\x12i\n\x12GetDepartmentQueue\x12(.complaints.v1.GetDepartmentQueueRequest\x1a).complaints.v1.GetDepartmentQueueResponse\x12]\n\x0eListOwnerCases\x12$.complaints.v1.ListOwnerCasesRequest\x1a%.complaints.v1.ListOwnerCasesResponse\x12Z\n\rReassignOwner\x12#.complaints.v1.ReassignOwnerRequest\x1a$.complaints.v1.ReassignOwnerResponse\x12]\n\x0eRequestConsult\x12$.complaints.v1.RequestConsultRequest\x1a%.complaints.v1.RequestConsultResponse\x12l\n\x13RecordCustomerReply\x12).complaints.v1.RecordCustomerReplyRequest\x1a*.complaints.v1.RecordCustomerReplyResponse\x12\x66\n\x11GetCustomerStatus\x12\'.complaints.v1.GetCustomerStatusRequest\x1a(.complaints.v1.GetCustomerStatusResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'complaints.v1.dispatch_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_WORKORDERSTATE']._serialized_start=1653
-  _globals['_WORKORDERSTATE']._serialized_end=1860
-  _globals['_WORKORDERVIEW']._serialized_start=150
-  _globals['_WORKORDERVIEW']._serialized_end=497
-  _globals['_LISTWORKORDERSREQUEST']._serialized_start=499
-  _globals['_LISTWORKORDERSREQUEST']._serialized_end=539
-  _globals['_LISTWORKORDERSRESPONSE']._serialized_start=541
-  _globals['_LISTWORKORDERSRESPONSE']._serialized_end=631
-  _globals['_GETDEPARTMENTQUEUEREQUEST']._serialized_start=634
-  _globals['_GETDEPARTMENTQUEUEREQUEST']._serialized_end=803
-  _globals['_GETDEPARTMENTQUEUERESPONSE']._serialized_start=805
-  _globals['_GETDEPARTMENTQUEUERESPONSE']._serialized_end=909
-  _globals['_LISTOWNERCASESREQUEST']._serialized_start=911
-  _globals['_LISTOWNERCASESREQUEST']._serialized_end=949
-  _globals['_OWNERCASEVIEW']._serialized_start=951
-  _globals['_OWNERCASEVIEW']._serialized_end=1070
-  _globals['_LISTOWNERCASESRESPONSE']._serialized_start=1072
-  _globals['_LISTOWNERCASESRESPONSE']._serialized_end=1141
-  _globals['_REASSIGNOWNERREQUEST']._serialized_start=1143
-  _globals['_REASSIGNOWNERREQUEST']._serialized_end=1235
-  _globals['_REASSIGNOWNERRESPONSE']._serialized_start=1237
-  _globals['_REASSIGNOWNERRESPONSE']._serialized_end=1275
-  _globals['_REQUESTCONSULTREQUEST']._serialized_start=1277
-  _globals['_REQUESTCONSULTREQUEST']._serialized_end=1390
-  _globals['_REQUESTCONSULTRESPONSE']._serialized_start=1392
-  _globals['_REQUESTCONSULTRESPONSE']._serialized_end=1466
-  _globals['_RECORDCUSTOMERREPLYREQUEST']._serialized_start=1468
-  _globals['_RECORDCUSTOMERREPLYREQUEST']._serialized_end=1576
-  _globals['_RECORDCUSTOMERREPLYRESPONSE']._serialized_start=1578
-  _globals['_RECORDCUSTOMERREPLYRESPONSE']._serialized_end=1650
-  _globals['_DISPATCHSERVICE']._serialized_start=1863
-  _globals['_DISPATCHSERVICE']._serialized_end=2474
+  _globals['_WORKORDERSTATE']._serialized_start=2062
+  _globals['_WORKORDERSTATE']._serialized_end=2269
+  _globals['_WORKORDERVIEW']._serialized_start=194
+  _globals['_WORKORDERVIEW']._serialized_end=541
+  _globals['_LISTWORKORDERSREQUEST']._serialized_start=543
+  _globals['_LISTWORKORDERSREQUEST']._serialized_end=583
+  _globals['_LISTWORKORDERSRESPONSE']._serialized_start=585
+  _globals['_LISTWORKORDERSRESPONSE']._serialized_end=675
+  _globals['_GETDEPARTMENTQUEUEREQUEST']._serialized_start=678
+  _globals['_GETDEPARTMENTQUEUEREQUEST']._serialized_end=847
+  _globals['_GETDEPARTMENTQUEUERESPONSE']._serialized_start=849
+  _globals['_GETDEPARTMENTQUEUERESPONSE']._serialized_end=953
+  _globals['_LISTOWNERCASESREQUEST']._serialized_start=955
+  _globals['_LISTOWNERCASESREQUEST']._serialized_end=993
+  _globals['_OWNERCASEVIEW']._serialized_start=995
+  _globals['_OWNERCASEVIEW']._serialized_end=1114
+  _globals['_LISTOWNERCASESRESPONSE']._serialized_start=1116
+  _globals['_LISTOWNERCASESRESPONSE']._serialized_end=1185
+  _globals['_REASSIGNOWNERREQUEST']._serialized_start=1187
+  _globals['_REASSIGNOWNERREQUEST']._serialized_end=1279
+  _globals['_REASSIGNOWNERRESPONSE']._serialized_start=1281
+  _globals['_REASSIGNOWNERRESPONSE']._serialized_end=1319
+  _globals['_REQUESTCONSULTREQUEST']._serialized_start=1321
+  _globals['_REQUESTCONSULTREQUEST']._serialized_end=1434
+  _globals['_REQUESTCONSULTRESPONSE']._serialized_start=1436
+  _globals['_REQUESTCONSULTRESPONSE']._serialized_end=1510
+  _globals['_RECORDCUSTOMERREPLYREQUEST']._serialized_start=1512
+  _globals['_RECORDCUSTOMERREPLYREQUEST']._serialized_end=1620
+  _globals['_RECORDCUSTOMERREPLYRESPONSE']._serialized_start=1622
+  _globals['_RECORDCUSTOMERREPLYRESPONSE']._serialized_end=1694
+  _globals['_GETCUSTOMERSTATUSREQUEST']._serialized_start=1696
+  _globals['_GETCUSTOMERSTATUSREQUEST']._serialized_end=1777
+  _globals['_GETCUSTOMERSTATUSRESPONSE']._serialized_start=1780
+  _globals['_GETCUSTOMERSTATUSRESPONSE']._serialized_end=2059
+  _globals['_DISPATCHSERVICE']._serialized_start=2272
+  _globals['_DISPATCHSERVICE']._serialized_end=2987
 # @@protoc_insertion_point(module_scope)

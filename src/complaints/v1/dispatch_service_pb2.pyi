@@ -2,6 +2,7 @@ import datetime
 
 from complaints.v1 import case_events_pb2 as _case_events_pb2
 from complaints.v1 import common_pb2 as _common_pb2
+from complaints.v1 import customer_notifications_pb2 as _customer_notifications_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -164,3 +165,31 @@ class RecordCustomerReplyResponse(_message.Message):
     STATUS_FIELD_NUMBER: _ClassVar[int]
     status: _common_pb2.CaseStatus
     def __init__(self, status: _Optional[_Union[_common_pb2.CaseStatus, str]] = ...) -> None: ...
+
+class GetCustomerStatusRequest(_message.Message):
+    __slots__ = ("case_id", "submission_id", "phone")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    submission_id: str
+    phone: str
+    def __init__(self, case_id: _Optional[str] = ..., submission_id: _Optional[str] = ..., phone: _Optional[str] = ...) -> None: ...
+
+class GetCustomerStatusResponse(_message.Message):
+    __slots__ = ("case_id", "status", "status_text", "desk", "promised_reply_at", "last_step", "last_step_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_TEXT_FIELD_NUMBER: _ClassVar[int]
+    DESK_FIELD_NUMBER: _ClassVar[int]
+    PROMISED_REPLY_AT_FIELD_NUMBER: _ClassVar[int]
+    LAST_STEP_FIELD_NUMBER: _ClassVar[int]
+    LAST_STEP_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    status: _common_pb2.CaseStatus
+    status_text: str
+    desk: str
+    promised_reply_at: _timestamp_pb2.Timestamp
+    last_step: _customer_notifications_pb2.NotificationStep
+    last_step_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.CaseStatus, str]] = ..., status_text: _Optional[str] = ..., desk: _Optional[str] = ..., promised_reply_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_step: _Optional[_Union[_customer_notifications_pb2.NotificationStep, str]] = ..., last_step_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -65,6 +65,11 @@ class DispatchServiceStub:
                 request_serializer=complaints_dot_v1_dot_dispatch__service__pb2.RecordCustomerReplyRequest.SerializeToString,
                 response_deserializer=complaints_dot_v1_dot_dispatch__service__pb2.RecordCustomerReplyResponse.FromString,
                 _registered_method=True)
+        self.GetCustomerStatus = channel.unary_unary(
+                '/complaints.v1.DispatchService/GetCustomerStatus',
+                request_serializer=complaints_dot_v1_dot_dispatch__service__pb2.GetCustomerStatusRequest.SerializeToString,
+                response_deserializer=complaints_dot_v1_dot_dispatch__service__pb2.GetCustomerStatusResponse.FromString,
+                _registered_method=True)
 
 
 class DispatchServiceServicer:
@@ -113,6 +118,13 @@ class DispatchServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCustomerStatus(self, request, context):
+        """GetCustomerStatus answers the customer's own status request (IVR, web, app); a wrong phone reveals nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DispatchServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -145,6 +157,11 @@ def add_DispatchServiceServicer_to_server(servicer, server):
                     servicer.RecordCustomerReply,
                     request_deserializer=complaints_dot_v1_dot_dispatch__service__pb2.RecordCustomerReplyRequest.FromString,
                     response_serializer=complaints_dot_v1_dot_dispatch__service__pb2.RecordCustomerReplyResponse.SerializeToString,
+            ),
+            'GetCustomerStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCustomerStatus,
+                    request_deserializer=complaints_dot_v1_dot_dispatch__service__pb2.GetCustomerStatusRequest.FromString,
+                    response_serializer=complaints_dot_v1_dot_dispatch__service__pb2.GetCustomerStatusResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -310,6 +327,33 @@ class DispatchService:
             '/complaints.v1.DispatchService/RecordCustomerReply',
             complaints_dot_v1_dot_dispatch__service__pb2.RecordCustomerReplyRequest.SerializeToString,
             complaints_dot_v1_dot_dispatch__service__pb2.RecordCustomerReplyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCustomerStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/complaints.v1.DispatchService/GetCustomerStatus',
+            complaints_dot_v1_dot_dispatch__service__pb2.GetCustomerStatusRequest.SerializeToString,
+            complaints_dot_v1_dot_dispatch__service__pb2.GetCustomerStatusResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -157,7 +157,7 @@ def test_only_a_resolved_case_can_be_reopened(new_case):
 def test_closure_cancels_open_work_and_ends_every_command(new_case):
     case = new_case()
     events = case.on_case_closed(inputs.CaseClosed("evt-close"), later(5))
-    assert events == [ev.WorkOrderCancelled("C1", "C1-WO1", "case closed", later(5))]
+    assert events == [ev.WorkOrderCancelled("C1", "C1-WO1", "case closed", later(5)), ev.CaseEnded("C1", later(5))]
     assert case.status == "CLOSED"
     assert case.on_case_closed(inputs.CaseClosed("evt-close-2"), later(6)) == []
     refusals = [
