@@ -13,7 +13,7 @@ from .handler import DispatchHandler
 from .servicer import DispatchServicer
 
 
-RELEASE_EVERY_S = 30.0  # held notifications go out within this of the quiet hours' end
+RELEASE_EVERY_S = 10.0  # held notifications go out within this of the quiet hours' end
 
 
 def build(context: ServiceContext) -> ServiceParts:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from . import events as ev
@@ -24,6 +24,7 @@ from .rounds import close, reopen
 from .routing import check_grades, default_owner, priority, route
 
 ASSIGNED, DISPATCHED, RESOLVED, REOPENED, CLOSED = "ASSIGNED", "DISPATCHED", "RESOLVED", "REOPENED", "CLOSED"
+PROMISE_PRECISION = timedelta(minutes=1)   # promised times are told to the minute
 
 
 @dataclass
@@ -157,7 +158,9 @@ class DispatchCase:
                 return [ev.PromisedTimeNear(self.case_id, event.due_at)] if event.clock == told_clock else []
             if event.clock != "CASE_REPLY":
                 return []
-            moved = event.stage == cmd.RESUMED and self.reply_due_at not in (None, event.due_at)
+            # a pause of seconds moves the clock by seconds: news only when the time told would change
+            moved = (event.stage == cmd.RESUMED and self.reply_due_at is not None
+                     and abs(event.due_at - self.reply_due_at) >= PROMISE_PRECISION)
             self.reply_due_at = event.due_at
             return [ev.PromisedTimeMoved(self.case_id, event.due_at)] if moved and told_clock == "CASE_REPLY" else []
         return self._once(event.event_id, apply)

@@ -127,15 +127,18 @@ def steps_of(case: DispatchCase, events: list[ev.Event]) -> list[tuple[str, dict
     """The customer-facing steps among a case's events, each with what its message may say."""
     steps: list[tuple[str, dict[str, Any]]] = []
     opened = any(isinstance(event, ev.CaseOpened) for event in events)
-    replied = {event.work_order_id for event in events if isinstance(event, ev.WorkOrderReplied)}
+    # a reply or a request to the customer that stands for the acceptance says more than "taken"
+    covered = {event.work_order_id for event in events
+               if isinstance(event, (ev.WorkOrderReplied, ev.WorkOrderAwaitingCustomer))}
     for event in events:
         if isinstance(event, ev.CaseOpened):
             steps.append((ACKNOWLEDGED, {"promised": event.promised_reply_at}))
-        elif isinstance(event, ev.WorkOrderAccepted) and event.work_order_id not in replied:
+        elif isinstance(event, ev.WorkOrderAccepted):
             key = f"{WORK_TAKEN}:{case.round}"  # the first department to take the work, once a round
             if case.order(event.work_order_id).kind == "DEPARTMENT" and key not in case.told:
                 case.told.append(key)
-                steps.append((WORK_TAKEN, {}))
+                if event.work_order_id not in covered:
+                    steps.append((WORK_TAKEN, {}))
         elif isinstance(event, ev.PromisedReplyRecorded) and not opened:
             steps.append((PROMISE_MOVED, {"promised": event.promised_reply_at}))
         elif isinstance(event, ev.PromisedTimeMoved):

@@ -1,0 +1,163 @@
+"""What the customer hears, on the real stack: a complaint through the whole loop (acknowledged,
+taken, awaited, promise moved, resolved, callback, reopened, resolved again, closed) gives exactly
+the expected notifications, in order, once each; an SMS decided at night waits for the morning.
+
+These tests move the shared clock (by a few minutes, then a month), as the closed-loop test does."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from complaints.v1 import case_events_pb2, common_pb2, customer_notifications_pb2 as N, inbound_pb2
+from complaint_platform.envelope import to_timestamp
+from complaint_platform.topics import (CALLBACK_RESULTS, CAPA_REPORTS, COMPLAINTS_SUBMITTED, CUSTOMER_NOTIFICATIONS,
+                                       DEADLETTER, INTERNAL_TOPICS, WORKORDER_FEEDBACK)
+from helpers import collect_case, move_clock, names, service_now, wait_for
+from tools.eventlog import EventTail
+from tools.traffic import callback, department_feedback, sample_complaint
+
+F = inbound_pb2
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture()
+def listener(stack):
+    follower = EventTail(stack.kafka_bootstrap, topics=(*INTERNAL_TOPICS, CUSTOMER_NOTIFICATIONS, DEADLETTER))
+    yield follower
+    follower.close()
+
+
+def submit(stack, publisher, listener, channel, seen, summary="宽带断网两天了，报修后一直没人上门"):
+    complaint = sample_complaint(random.Random(), channel=channel, summary=summary,
+                                 customer_id=f"C-{uuid.uuid4().hex[:10]}", now=service_now(stack))
+    publisher.publish(COMPLAINTS_SUBMITTED, complaint, key=complaint.customer.id)
+    publisher.flush()
+    registered = wait_for(listener, lambda e: e.name == "CaseRegistered"
+                          and e.payload.submission_id == complaint.submission_id, seen=seen)
+    events = collect_case(listener, registered.case_id, lambda got: "WorkOrderDispatched" in names(got), seen=seen)
+    return complaint, registered.case_id, next(e.payload for e in events if e.name == "WorkOrderDispatched")
+
+
+def report(stack, publisher, case_id, order, kind, text, at=None):
+    publisher.publish(WORKORDER_FEEDBACK, department_feedback(case_id, order.work_order_id, order.department, kind,
+                                                              text, now=at or service_now(stack)), key=case_id)
+    publisher.flush()
+
+
+def capa(stack, publisher, case_id, kind, **fields):
+    message = F.CapaReport(report_id=f"R-{uuid.uuid4().hex[:12]}", case_id=case_id, kind=kind,
+                           reported_by="quality-team", **fields)
+    message.reported_at.CopyFrom(to_timestamp(service_now(stack)))
+    publisher.publish(CAPA_REPORTS, message, key=case_id)
+    publisher.flush()
+
+
+def notices(events, case_id):
+    return [e for e in events if e.topic == CUSTOMER_NOTIFICATIONS and e.case_id == case_id]
+
+
+def steps(events, case_id):
+    return [N.NotificationStep.Name(e.payload.step).removeprefix("NOTIFICATION_STEP_") for e in notices(events, case_id)]
+
+
+def wait_steps(listener, case_id, count, seen, timeout_s=60):
+    collect_case(listener, case_id, lambda got: len(notices(got, case_id)) >= count, seen=seen, timeout_s=timeout_s)
+    return steps(seen, case_id)
+
+
+def test_the_whole_loop_tells_the_customer_each_step_once_in_order(stack, publisher, listener):
+    seen: list = []
+    complaint, case_id, order = submit(stack, publisher, listener, common_pb2.CHANNEL_WECHAT, seen)
+    assert wait_steps(listener, case_id, 1, seen) == ["ACKNOWLEDGED"]
+    ack = notices(seen, case_id)[0]
+    assert ack.payload.channel == N.NOTIFICATION_CHANNEL_WECHAT   # answered where the customer came from
+    assert ack.envelope.producer == "dispatch" and case_id in ack.payload.text
+    assert ack.payload.customer_id == complaint.customer.id
+    assert complaint.customer.name not in ack.payload.text and complaint.summary not in ack.payload.text
+
+    report(stack, publisher, case_id, order, F.FEEDBACK_KIND_ACCEPTED, "已接单")
+    report(stack, publisher, case_id, order, F.FEEDBACK_KIND_ACCEPTED, "已接单")   # a second report: no news
+    assert wait_steps(listener, case_id, 2, seen) == ["ACKNOWLEDGED", "WORK_TAKEN"]
+    # the case's reply clock runs, then pauses while the customer is awaited
+    collect_case(listener, case_id, lambda got: any(e.name == "DeadlineSet"
+                                                       and e.payload.kind == case_events_pb2.DEADLINE_KIND_CASE_REPLY for e in got),
+                 seen=seen)
+    report(stack, publisher, case_id, order, F.FEEDBACK_KIND_AWAITING_CUSTOMER, "请提供光猫背面的照片")
+    assert wait_steps(listener, case_id, 3, seen)[-1] == "AWAITING_CUSTOMER"
+    assert "请提供光猫背面的照片" in notices(seen, case_id)[-1].payload.text
+    collect_case(listener, case_id, lambda got: any(e.name == "DeadlinePaused" for e in got), seen=seen)
+    move_clock(stack, timedelta(minutes=20))          # the customer answers twenty minutes later
+    report(stack, publisher, case_id, order, F.FEEDBACK_KIND_CUSTOMER_RESPONDED, "客户已提供照片")
+    assert wait_steps(listener, case_id, 4, seen)[-1] == "PROMISE_MOVED"
+    assert notices(seen, case_id)[-1].payload.promised_reply_at.seconds > 0
+
+    report(stack, publisher, case_id, order, F.FEEDBACK_KIND_REPLIED, "更换光猫")
+    report(stack, publisher, case_id, order, F.FEEDBACK_KIND_CUSTOMER_REPLIED, "已为您更换光猫，网络已恢复")
+    assert wait_steps(listener, case_id, 6, seen)[-2:] == ["RESOLVED", "CALLBACK_SCHEDULED"]
+    assert "已为您更换光猫，网络已恢复" in notices(seen, case_id)[-2].payload.text
+
+    capa(stack, publisher, case_id, F.CAPA_KIND_RESPONSIBILITY, responsible_unit="guangzhou-broadband-ops",
+         root_cause_class="faulty_modem_batch", company_at_fault=common_pb2.COMPANY_FAULT_YES)
+    capa(stack, publisher, case_id, F.CAPA_KIND_CORRECTIVE_ACTION,
+         action=F.CapaAction(action_id="CA-1", owner="guangzhou-broadband-ops", description="replace the batch",
+                             due_at=to_timestamp(service_now(stack) + timedelta(days=7))))
+    capa(stack, publisher, case_id, F.CAPA_KIND_ACTION_COMPLETED, action=F.CapaAction(action_id="CA-1", evidence="ok"))
+    capa(stack, publisher, case_id, F.CAPA_KIND_ACTION_VERIFIED, action=F.CapaAction(action_id="CA-1"))
+    collect_case(listener, case_id, lambda got: "ActionVerified" in names(got), seen=seen)
+    publisher.publish(CALLBACK_RESULTS, callback(case_id, F.CALLBACK_OUTCOME_UNSATISFIED, "还是经常断网",
+                                                 now=service_now(stack)), key=case_id)
+    publisher.flush()
+    assert wait_steps(listener, case_id, 7, seen)[-1] == "REOPENED"
+    events = collect_case(listener, case_id, lambda got: names(got).count("WorkOrderDispatched") >= 2, seen=seen)
+    second = [e.payload for e in events if e.name == "WorkOrderDispatched"][-1]
+    report(stack, publisher, case_id, second, F.FEEDBACK_KIND_REPLIED, "更换入户光纤")
+    report(stack, publisher, case_id, second, F.FEEDBACK_KIND_CUSTOMER_REPLIED, "已更换入户光纤")
+    assert wait_steps(listener, case_id, 9, seen)[-2:] == ["RESOLVED", "CALLBACK_SCHEDULED"]
+    publisher.publish(CALLBACK_RESULTS, callback(case_id, F.CALLBACK_OUTCOME_SATISFIED, now=service_now(stack)),
+                      key=case_id)
+    publisher.flush()
+
+    move_clock(stack, timedelta(days=31, hours=2))   # the recurrence window and its grace pass
+    collect_case(listener, case_id, lambda got: "CaseClosed" in names(got), seen=seen, timeout_s=90)
+    wait_steps(listener, case_id, 10, seen)
+    for _ in listener.events(3.0):  # anything doubled would arrive now
+        seen.append(_)
+    assert steps(seen, case_id) == ["ACKNOWLEDGED", "WORK_TAKEN", "AWAITING_CUSTOMER", "PROMISE_MOVED", "RESOLVED",
+                                    "CALLBACK_SCHEDULED", "REOPENED", "RESOLVED", "CALLBACK_SCHEDULED", "CLOSED"]
+    told = notices(seen, case_id)
+    assert len({e.envelope.event_id for e in told}) == len(told)
+    assert [e.payload.round for e in told] == [0, 0, 0, 0, 0, 0, 1, 1, 1, 1]
+
+
+def _next_local(stack, at: time) -> timedelta:
+    """How far to move the clock for the services' local (Shanghai) time to reach ``at``."""
+    now = service_now(stack).astimezone(SHANGHAI)
+    target = datetime.combine(now.date(), at, tzinfo=SHANGHAI)
+    if target <= now:
+        target += timedelta(days=1)
+    return target - now
+
+
+def test_an_sms_decided_at_night_waits_for_the_morning_and_goes_once(stack, publisher, listener):
+    seen: list = []
+    move_clock(stack, _next_local(stack, time(22, 30)))
+    _, case_id, order = submit(stack, publisher, listener, common_pb2.CHANNEL_HOTLINE, seen,
+                               summary="话费账单多扣了二十元")
+    report(stack, publisher, case_id, order, F.FEEDBACK_KIND_ACCEPTED, "已接单")
+    collect_case(listener, case_id, lambda got: "WorkOrderAccepted" in names(got), seen=seen)
+    seen.extend(listener.events(12.0))   # longer than the release timer's period: nothing may leak out at night
+    assert notices(seen, case_id) == []
+
+    move_clock(stack, _next_local(stack, time(8, 0, 5)))
+    assert wait_steps(listener, case_id, 2, seen, timeout_s=40) == ["ACKNOWLEDGED", "WORK_TAKEN"]
+    seen.extend(listener.events(12.0))
+    told = notices(seen, case_id)
+    assert steps(seen, case_id) == ["ACKNOWLEDGED", "WORK_TAKEN"]   # released once, in the order decided
+    assert all(e.payload.channel == N.NOTIFICATION_CHANNEL_SMS and e.payload.phone for e in told)
+    decided = [e.payload.decided_at.ToDatetime(tzinfo=timezone.utc).astimezone(SHANGHAI) for e in told]
+    assert all(moment.hour >= 22 for moment in decided)   # decided at night, published in the morning
