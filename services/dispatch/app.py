@@ -21,7 +21,7 @@ def build(context: ServiceContext) -> ServiceParts:
     documents.ensure_indexes()
     handler = DispatchHandler(context.database, policy)
     servicer = DispatchServicer(DispatchCommands(context.database, policy, context.commands, handler.store,
-                                                 handler.forget))
+                                                 handler.forget), policy)
     return ServiceParts(
         handler=MeasuredHandler(handler, context.telemetry.meter),
         register_grpc=lambda server: dispatch_service_pb2_grpc.add_DispatchServiceServicer_to_server(servicer, server),

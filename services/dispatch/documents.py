@@ -75,11 +75,14 @@ class HeldNotification(Document):
 
 
 class SubmissionCase(Document):
-    """Which case a submission belongs to, for the customer's status request by submission id;
-    inserted once per submission with the case's batch, never changed."""
+    """Which case a submission belongs to, for the customer's status request by submission id.
+    Inserted with the batch that registers or links it, never changed: ``_id`` is
+    ``<submission_id>|<case_id>``, so a submission split off to a new case gets a second row (the
+    later one counts) instead of a conflicting write; looked up by ``_id`` range."""
 
-    submission_id = StringField(primary_key=True)
+    key = StringField(primary_key=True)
     case_id = StringField(required=True)
+    at = DateTimeField()
 
     meta = {"collection": "submission_cases", "strict": False, "auto_create_index": False}
 

@@ -20,7 +20,7 @@ from .domain import inputs
 from .domain.errors import DispatchError
 from .domain.notifications import tell_customer
 from .domain.policy import DispatchPolicy
-from .store import CaseStore, hold
+from .store import CaseStore, hold, link_submission
 from .wire import channel_name, deadline_kind, feedback_input, notifications, registered_input, to_messages
 
 WORK_ORDER_DEADLINES = {case_events_pb2.DEADLINE_KIND_WORK_ORDER_REPLY, case_events_pb2.DEADLINE_KIND_CONSULT_REPLY}
@@ -49,6 +49,7 @@ class DispatchHandler(InboxHandler):
                                      registered_cases(batch))
         self.changed: set[str] = set()
         self.holding: list[tuple] = []  # notifications held through the quiet hours: (item, until, decided)
+        self.submissions: list[tuple] = []  # (submission, case, at) for the customer's status request
 
     def apply(self, incoming: Incoming, now: datetime) -> list[envelope_pb2.Envelope]:
         kind = incoming.envelope.WhichOneof("payload")
@@ -62,6 +63,7 @@ class DispatchHandler(InboxHandler):
                 case, events = rules.DispatchCase.register(registered_input(event_id, payload), self.policy, now)
                 self.cases[case.case_id] = case
                 self.store.add(case)
+                self.submissions.append((payload.submission_id, case.case_id, now))
                 return self._emit(incoming, case, events, now)
             if kind == "work_order_feedback":
                 if case is None:
@@ -73,6 +75,8 @@ class DispatchHandler(InboxHandler):
             if case is None:
                 return []  # an event about a case dispatch never received (nothing to act on)
             if kind == "submission_linked":
+                if event_id not in case.applied_event_ids:
+                    self.submissions.append((payload.submission_id, case.case_id, now))
                 events = case.on_submission_linked(inputs.SubmissionLinked(
                     event_id, payload.submission_id, channel_name(payload.channel),
                     contact_count=payload.contact_count), now)
@@ -119,6 +123,8 @@ class DispatchHandler(InboxHandler):
             self.store.save(unit, self.cases[case_id])
         for item, until, decided in self.holding:
             hold(unit, item, until, decided)
+        for submission_id, case_id, at in self.submissions:
+            link_submission(unit, submission_id, case_id, at)
 
     def committed(self) -> None:
         self.store.committed()

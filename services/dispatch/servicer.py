@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from itertools import islice
 from typing import Any
 
-from complaints.v1 import case_events_pb2, common_pb2, dispatch_service_pb2 as pb, dispatch_service_pb2_grpc
+from complaints.v1 import case_events_pb2, common_pb2, customer_notifications_pb2 as notices_pb2
+from complaints.v1 import dispatch_service_pb2 as pb, dispatch_service_pb2_grpc
 from complaint_platform.envelope import from_timestamp, to_timestamp
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
 from complaint_platform.paging import decode_token, encode_token, page_size, rows_after, scope_of
 
-from .documents import DispatchCaseRecord, DispatchCaseState, WorkOrderRecord
+from .documents import DispatchCaseRecord, DispatchCaseState, SubmissionCase, WorkOrderRecord
+from .domain.case import DispatchCase
+from .domain.status import customer_view
 from .domain.work_orders import CLOSED_STATES
 
 OPEN_STATES = ["DISPATCHED", "ACCEPTED"]
@@ -65,9 +68,13 @@ def _dispatched_order(document: Mapping[str, Any]) -> tuple:
     return (moment is None, moment.timestamp() if moment is not None else 0.0, document["_id"])
 
 
+NO_SUCH_CASE = "no case matches this number and phone"   # the same for an unknown case and a wrong phone
+
+
 class DispatchServicer(dispatch_service_pb2_grpc.DispatchServiceServicer):
-    def __init__(self, commands) -> None:
+    def __init__(self, commands, policy=None) -> None:
         self._commands = commands
+        self._policy = policy
 
     @rpc
     def ListWorkOrders(self, request, context):
@@ -146,6 +153,42 @@ class DispatchServicer(dispatch_service_pb2_grpc.DispatchServiceServicer):
         status = self._commands.customer_reply(require_id(request.case_id, "case_id"), request.reply,
                                                from_timestamp(request.replied_at))
         return pb.RecordCustomerReplyResponse(status=common_pb2.CaseStatus.Value(f"CASE_STATUS_{status}"))
+
+
+    @rpc
+    def GetCustomerStatus(self, request, context):
+        # Reads the case as last stored (one find by _id; two with a submission id), never the
+        # handler's memory: lookups run on the gRPC threads.
+        if not request.phone.strip():
+            raise BadRequest("phone is required")
+        if bool(request.case_id) == bool(request.submission_id):
+            raise BadRequest("give case_id or submission_id, not both")
+        case_id = (require_id(request.case_id, "case_id") if request.case_id
+                   else _case_of_submission(require_id(request.submission_id, "submission_id")))
+        stored = DispatchCaseState._get_collection().find_one({"_id": case_id}) if case_id else None
+        view = customer_view(DispatchCase.from_dict(stored["state"]), request.phone, self._policy) if stored else None
+        if view is None:
+            raise NotFound(NO_SUCH_CASE)
+        answer = pb.GetCustomerStatusResponse(
+            case_id=view.case_id, status=common_pb2.CaseStatus.Value(f"CASE_STATUS_{view.status}"),
+            status_text=view.status_text, desk=view.desk,
+            last_step=notices_pb2.NotificationStep.Value(f"NOTIFICATION_STEP_{view.last_step or 'UNSPECIFIED'}"))
+        if view.promised_reply_at is not None:
+            answer.promised_reply_at.CopyFrom(to_timestamp(view.promised_reply_at))
+        if view.last_step_at is not None:
+            answer.last_step_at.CopyFrom(to_timestamp(view.last_step_at))
+        return answer
+
+
+def _case_of_submission(submission_id: str) -> str:
+    """The case a submission belongs to now: the latest of its rows (a split moves it to a new case)."""
+    prefix = f"{submission_id}|"
+    rows = SubmissionCase._get_collection().find({"_id": {"$gte": prefix, "$lt": f"{submission_id}}}"}})
+    latest = max(rows, key=lambda row: (row.get("at") or _EPOCH, row["_id"]), default=None)
+    return latest["case_id"] if latest else ""
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def _orders(raw: dict, order: tuple[str, ...], limit: int, find=None) -> list[WorkOrderRecord]:

@@ -12,13 +12,14 @@ from complaint_platform.handling import Outgoing
 from complaint_platform.inbox import AppliedEvents
 from complaint_platform.mongo import UnitOfWork, event_from_store, stored_event
 
-from .documents import DispatchCaseRecord, DispatchCaseState, HeldNotification, WorkOrderRecord
+from .documents import DispatchCaseRecord, DispatchCaseState, HeldNotification, SubmissionCase, WorkOrderRecord
 from .domain import case as rules
 from .domain.work_orders import NO_DUE_TIME
 
 _CASES, _ORDERS = DispatchCaseRecord._get_collection_name(), WorkOrderRecord._get_collection_name()
 _STATES = DispatchCaseState._get_collection_name()
 _HELD = HeldNotification._get_collection_name()
+_SUBMISSIONS = SubmissionCase._get_collection_name()
 
 
 @dataclass
@@ -143,3 +144,9 @@ def due_notifications(database: Any, now: datetime, limit: int) -> list[Outgoing
 
 def release(unit: UnitOfWork, items: list[Outgoing]) -> None:
     unit.delete(_HELD, {"_id": {"$in": [item.event_id for item in items]}})
+
+
+def link_submission(unit: UnitOfWork, submission_id: str, case_id: str, at: datetime) -> None:
+    """An insert (the cheapest write): the pair is its id, so no other writer's row can conflict."""
+    if submission_id:
+        unit.insert(_SUBMISSIONS, {"_id": f"{submission_id}|{case_id}", "case_id": case_id, "at": at})
