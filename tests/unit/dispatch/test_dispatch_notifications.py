@@ -310,3 +310,22 @@ def test_the_shipped_steps_all_render(policy):
                                                    "CALLBACK_SCHEDULED", "REOPENED", "CLOSED"}
     assert timedelta(0) < policy.notifications.quiet.ends_after(utc(2, 15).astimezone(policy.notifications.zone)) \
         - utc(2, 15) <= timedelta(hours=11)
+
+
+def test_the_documented_example_is_what_the_shipped_policy_sends(policy):
+    from pathlib import Path
+
+    from google.protobuf import json_format
+
+    from complaints.v1 import envelope_pb2
+
+    example = Path(__file__).resolve().parents[3] / "docs" / "examples" / "outbound" / "customers.notifications.v1.json"
+    envelope = json_format.Parse(example.read_text(encoding="utf-8"), envelope_pb2.Envelope())
+    notice = envelope.customer_notification
+    case, events = DispatchCase.register(registration(
+        case_id=notice.case_id, channel="HOTLINE", category="porting", phone=notice.phone,
+        customer_id=notice.customer_id, promised_reply_at=notice.promised_reply_at.ToDatetime(tzinfo=timezone.utc)),
+        policy, notice.decided_at.ToDatetime(tzinfo=timezone.utc))
+    sent = tell_customer(case, events, policy.notifications, notice.decided_at.ToDatetime(tzinfo=timezone.utc))
+    assert [(n.text, n.template, n.channel) for n in sent] == [(notice.text, notice.template, "SMS")]
+    assert envelope.event_type == "complaints.v1.CustomerNotification" and envelope.producer == "dispatch"
