@@ -28,6 +28,8 @@ class CaseRecord(Document):
     customer_id = StringField(required=True)
     category = StringField(required=True)
     category_rule = StringField()
+    category_confidence = FloatField()               # issue 16: the model's probability (1 for a rule)
+    category_candidates = ListField(DictField())     # the model's best: {"category", "confidence"}
     needs_triage = BooleanField(default=False)
     severity = IntField()
     severity_rule = StringField()

@@ -54,6 +54,11 @@ def case_view(record: _Stored | Mapping[str, Any], view: Mapping[str, Any] | Non
         regulator_case=bool(record.regulator_case), regulator_risk=record.regulator_risk or 0.0,
         needs_triage=bool(record.needs_triage), category_rule=record.category_rule or "",
         proxy_case_id=record.proxy_case_id or "", proxy_case=bool(record.proxy_case),
+        # cases stored before the model (issue 16) have neither: a rule decided them
+        category_confidence=1.0 if record.category_confidence is None else record.category_confidence,
+        category_candidates=[common_pb2.CategoryCandidate(category=item.get("category", ""),
+                                                          confidence=item.get("confidence", 0.0))
+                             for item in record.category_candidates or []],
     )
     deadlines = [due for due in (record.open_deadlines or {}).values() if isinstance(due, datetime)]
     if deadlines:

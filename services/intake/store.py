@@ -21,7 +21,8 @@ def case_document(case: CaseFile) -> dict:
     state = case.to_dict()
     return {
         "_id": case.case_id, "customer_id": case.customer_key, "category": case.category,
-        "category_rule": case.category_rule, "needs_triage": case.needs_triage, "severity": int(case.severity),
+        "category_rule": case.category_rule, "category_confidence": case.category_confidence,
+        "category_candidates": [dict(item) for item in case.category_candidates], "needs_triage": case.needs_triage, "severity": int(case.severity),
         "severity_rule": case.severity_rule, "tier": case.tier, "priority": case.priority, "region": case.region,
         "channels": [channel.value for channel in case.channels], "contact_count": case.contact_count,
         "submission_keys": case.submission_keys, "status": case.status.status.value,

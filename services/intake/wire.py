@@ -33,7 +33,9 @@ def to_message(event, complaint: inbound_pb2.ComplaintSubmitted | None) -> Any:
             category=event.category, category_rule=event.category_rule, severity=int(event.severity),
             priority=event.priority, first_contact=event.first_contact, summary=event.summary,
             regulator_case=event.regulator_case, needs_triage=event.needs_triage, proxy_case=event.proxy_case,
-            received_at=to_timestamp(event.received_at))
+            received_at=to_timestamp(event.received_at), category_confidence=event.category_confidence,
+            category_candidates=[common_pb2.CategoryCandidate(category=name, confidence=confidence)
+                                 for name, confidence in event.category_candidates])
         if complaint is not None and complaint.submission_id == event.submission_id:
             message.customer.phone, message.customer.name = complaint.customer.phone, complaint.customer.name
             message.customer.notifications_opted_out = complaint.customer.notifications_opted_out

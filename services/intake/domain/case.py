@@ -54,6 +54,8 @@ class CaseFile:
     contacts: list[Contact]
     first_contact: str = ""
     summary: str = ""
+    category_confidence: float = 1.0      # the model's probability; 1 for a rule, the sender or a proxy
+    category_candidates: list[dict[str, Any]] = field(default_factory=list)   # {"category", "confidence"}
     proxy_case: bool = False
     proxy_case_id: str = ""               # for a member: the proxy case it belongs to
     proxy_members: list[str] = field(default_factory=list)   # for a proxy case: its members
@@ -107,6 +109,7 @@ class CaseFile:
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         data.update(severity=int(self.severity), contacts=[contact.to_dict() for contact in self.contacts],
                     status=self.status.to_dict(), proxy_members=list(self.proxy_members),
+                    category_candidates=[dict(item) for item in self.category_candidates],
                     history=[dict(entry) for entry in self.history], applied_commands=list(self.applied_commands))
         return data
 
@@ -153,6 +156,8 @@ def open_case(submission: Submission, classification: Classification, policy: In
         priority=policy.priority_by_tier[submission.tier], regulator_case=regulator,
         regulator_risk=regulator_risk(contacts, submission.tier, policy), registered_at=submission.received_at,
         contacts=contacts, first_contact=submission.first_contact, summary=submission.summary,
+        category_confidence=classification.confidence,
+        category_candidates=[{"category": name, "confidence": p} for name, p in classification.candidates],
         proxy_case=submission.channel is Channel.PROXY)
     case.note(now, "registered", submission=submission.key, category_rule=classification.rule,
               severity_rule=graded.rule_id)

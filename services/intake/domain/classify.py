@@ -1,9 +1,10 @@
-"""Category and severity from policy rules; every decision names the rule that fired and why."""
+"""Category from the sender, the policy's keyword overrides or the learned model; severity from policy
+rules. Every decision names what decided it and how sure it was."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -11,7 +12,8 @@ from .policy import CategoryRule, IntakePolicy, SeverityRule
 from .vocabulary import CATEGORIES, OTHER, Channel, Severity
 
 EXPLICIT = "explicit"        # the sending system named the category
-UNMATCHED = "unmatched"      # no rule fired: "other", for a person to triage
+UNMATCHED = "unmatched"      # nothing decided: "other", for a person to triage
+MODEL = "model"              # the learned model (no keyword override matched)
 REGULATOR_FLOOR = "regulator_channel"
 
 
@@ -21,11 +23,19 @@ class Classification:
     rule_id: str
     matched_words: tuple[str, ...]
     needs_triage: bool
+    confidence: float = 1.0                           # the model's probability; 1 for a rule or the sender
+    candidates: tuple[tuple[str, float], ...] = ()    # the model's best categories, most likely first
 
     @property
     def rule(self) -> str:
-        """One string for the event's ``category_rule`` field: ``billing:扣费+话费``."""
-        return f"{self.rule_id}:{'+'.join(self.matched_words)}" if self.matched_words else self.rule_id
+        """One string for the event's ``category_rule`` field: ``billing:扣费+话费``, ``model:0.93``, or
+        for a doubtful model ``model:0.41?network_signal=0.41,no_service=0.33``."""
+        if self.matched_words:
+            return f"{self.rule_id}:{'+'.join(self.matched_words)}"
+        if self.rule_id.startswith(MODEL):
+            doubt = ("?" + ",".join(f"{name}={p:.2f}" for name, p in self.candidates)) if self.needs_triage else ""
+            return f"{self.rule_id}:{self.confidence:.2f}{doubt}"
+        return self.rule_id
 
 
 @dataclass(frozen=True)
@@ -71,14 +81,17 @@ def vocabulary(policy: IntakePolicy) -> tuple[str, ...]:
 
 
 def classify(explicit_category: str, matching_text: str, policy: IntakePolicy) -> Classification:
-    """An explicit known category wins; otherwise the first keyword rule that matches."""
+    """An explicit known category wins; then the first keyword rule that matches (the operators'
+    overrides); then the learned model, which sends a doubtful answer to a person."""
     explicit = (explicit_category or "").strip().lower()
     if explicit in CATEGORIES:
         return Classification(explicit, EXPLICIT, (), explicit == OTHER)
     classification = classify_text(matching_text, policy.categories, vocabulary(policy))
+    if classification.rule_id == UNMATCHED:
+        classification = classify_learned(matching_text, policy)
     if explicit:  # an unknown code from the sender: keep the text's answer but have a person look
-        return Classification(classification.category, f"{classification.rule_id}(explicit {explicit!r} unknown)",
-                              classification.matched_words, True)
+        return replace(classification, rule_id=f"{classification.rule_id}(explicit {explicit!r} unknown)",
+                       needs_triage=True)
     return classification
 
 
@@ -91,6 +104,17 @@ def classify_text(matching_text: str, rules: tuple[CategoryRule, ...],
         if matched:
             return Classification(rule.category, rule.id, matched, False)
     return Classification(OTHER, UNMATCHED, (), True)
+
+
+def classify_learned(matching_text: str, policy: IntakePolicy) -> Classification:
+    """The model's most likely category even when doubtful: routing gets its best guess while a
+    person triages (the candidates say what else it might be)."""
+    if not matching_text.strip():
+        return Classification(OTHER, UNMATCHED, (), True)
+    settings = policy.classifier
+    ranked = settings.model.rank(matching_text, settings.candidates)
+    category, confidence = ranked[0]
+    return Classification(category, MODEL, (), confidence < settings.min_confidence, confidence, ranked)
 
 
 def grade(rules: tuple[SeverityRule, ...], *, channel: Channel, tier: int, category: str,

@@ -15,7 +15,7 @@ class CaseRegistered:
     customer_id: str               # the customer key: id, "phone:+86..." or "proxy:<region>"
     region: str
     category: str
-    category_rule: str             # "<rule id>:<matched words>", "explicit" or "unmatched"
+    category_rule: str             # "<rule id>:<matched words>", "model:<confidence>", "explicit" or "unmatched"
     needs_triage: bool
     severity: int                  # 1 low .. 4 critical
     severity_rule: str
@@ -28,6 +28,8 @@ class CaseRegistered:
     summary: str
     received_at: datetime
     occurred_at: datetime
+    category_confidence: float = 1.0
+    category_candidates: tuple[tuple[str, float], ...] = ()   # the model's best, most likely first
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,9 @@ def registered_event(case: CaseFile, submission: Submission | None, now: datetim
         category_rule=case.category_rule, needs_triage=case.needs_triage, severity=int(case.severity),
         severity_rule=case.severity_rule, tier=case.tier, tier_source=case.tier_source, priority=case.priority,
         regulator_case=case.regulator_case, proxy_case=case.proxy_case, first_contact=case.first_contact,
-        summary=case.summary, received_at=case.registered_at, occurred_at=now)
+        summary=case.summary, received_at=case.registered_at, occurred_at=now,
+        category_confidence=case.category_confidence,
+        category_candidates=tuple((item["category"], item["confidence"]) for item in case.category_candidates))
 
 
 def link(case: CaseFile, submission: Submission, policy: IntakePolicy, now: datetime) -> SubmissionLinked | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from complaint_platform.policy import Node, load_policy_file, load_section
 
+from .learned import CategoryModel, load_model
 from .vocabulary import Severity
 
 DEFAULT_POLICY_FILE = Path(__file__).resolve().parents[3] / "config" / "policy.yaml"
@@ -59,6 +60,13 @@ class SocialPolicy:
 
 
 @dataclass(frozen=True)
+class ClassifierPolicy:
+    min_confidence: float           # the model's probability below which a person triages the category
+    candidates: int                 # how many of its best categories are recorded
+    model: CategoryModel
+
+
+@dataclass(frozen=True)
 class IntakePolicy:
     merge_window: timedelta
     default_tier: int
@@ -68,6 +76,7 @@ class IntakePolicy:
     severity: tuple[SeverityRule, ...]
     proxy: ProxyPolicy
     social: SocialPolicy
+    classifier: ClassifierPolicy
 
 
 def load(node: Node) -> IntakePolicy:
@@ -94,4 +103,6 @@ def build(section: Any) -> IntakePolicy:
         proxy=ProxyPolicy(tuple(proxy.categories), proxy.threshold, proxy.window, proxy.incident_lifetime,
                           Severity(proxy.severity), proxy.late_tolerance),
         social=SocialPolicy(tuple(w.lower() for w in social.brand_words), tuple(w.lower() for w in social.signal_words)),
+        # the versioned model, read once per process (at start, with the policy)
+        classifier=ClassifierPolicy(section.classifier.min_confidence, section.classifier.candidates, load_model()),
     )

@@ -47,7 +47,11 @@ OTHER = "other"
 CATEGORIES: tuple[str, ...] = (
     "network_signal", "broadband_outage", "billing_dispute", "value_added_charges", "service_attitude",
     "installation_repair_delay", "number_plan_change", "porting", OTHER,
+    # issue 16: a landline fault is not a broadband outage, slow mobile data is not weak signal, and a
+    # phone with no service at all (unregistered, wrongly barred) is neither
+    "fixed_line_fault", "mobile_data_speed", "no_service",
 )
 # Faults of the network itself: many reports of these point at one outage.
-FAULT_CATEGORIES: tuple[str, ...] = ("network_signal", "broadband_outage")
+FAULT_CATEGORIES: tuple[str, ...] = ("network_signal", "broadband_outage", "fixed_line_fault", "mobile_data_speed",
+                                      "no_service")
 TIERS: tuple[int, ...] = (1, 2, 3)

@@ -18,7 +18,8 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, PlainSerializer, P
 from pydantic_core import PydanticCustomError
 
 Category = Literal["network_signal", "broadband_outage", "billing_dispute", "value_added_charges",
-                   "service_attitude", "installation_repair_delay", "number_plan_change", "porting", "other"]
+                   "service_attitude", "installation_repair_delay", "number_plan_change", "porting", "other",
+                   "fixed_line_fault", "mobile_data_speed", "no_service"]
 Channel = Literal["HOTLINE", "ONLINE_HALL", "MOBILE_APP", "SMS", "WECHAT", "WEIBO", "KIOSK", "STORE",
                   "REGULATOR", "EMAIL", "ONLINE_CHAT", "PROXY"]
 CATEGORIES: tuple[str, ...] = get_args(Category)

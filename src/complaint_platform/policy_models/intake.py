@@ -79,6 +79,13 @@ class Proxy(Strict):
         return self
 
 
+class Classifier(Strict):
+    """The learned category model (issue 16); the keyword rules above it are overrides that win."""
+
+    min_confidence: float = Field(0.5, gt=0, lt=1, description="below this a person triages the category")
+    candidates: int = Field(3, ge=1, le=5, description="how many of the model's best categories are recorded")
+
+
 class Social(Strict):
     brand_words: list[Text] = ["联通", "沃", "10010", "电信", "10000"]
     signal_words: list[Text] = ["投诉", "信号差", "断网", "乱扣费"]
@@ -121,11 +128,13 @@ class IntakeSection(Strict):
     default_tier: Tier = 3
     priority_by_tier: Priorities = {1: 1, 2: 2, 3: 3}
     regulator_risk: RegulatorRisk = RegulatorRisk()
-    categories: list[CategoryRule] = Field([], validate_default=True, description="first matching rule wins")
+    categories: list[CategoryRule] = Field([], validate_default=True,
+                                           description="overrides of the model: the first matching rule wins")
     severity: list[SeverityRule] = Field([], validate_default=True,
                                          description="the highest matching severity wins")
     proxy: Proxy = Proxy()
     social: Social = Social()
+    classifier: Classifier = Classifier()
 
     @field_validator("categories", "severity")
     @classmethod

@@ -40,7 +40,7 @@ DEADLINE_KIND_EXPLANATION: DeadlineKind
 DEADLINE_KIND_CORRECTIVE_ACTION: DeadlineKind
 
 class CaseRegistered(_message.Message):
-    __slots__ = ("case_id", "submission_id", "channel", "customer", "category", "category_rule", "severity", "priority", "first_contact", "summary", "attributes", "regulator_case", "needs_triage", "proxy_case", "received_at", "promised_reply_at")
+    __slots__ = ("case_id", "submission_id", "channel", "customer", "category", "category_rule", "severity", "priority", "first_contact", "summary", "attributes", "regulator_case", "needs_triage", "proxy_case", "received_at", "promised_reply_at", "category_confidence", "category_candidates")
     class AttributesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -64,6 +64,8 @@ class CaseRegistered(_message.Message):
     PROXY_CASE_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
     PROMISED_REPLY_AT_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_CANDIDATES_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     submission_id: str
     channel: _common_pb2.Channel
@@ -80,7 +82,9 @@ class CaseRegistered(_message.Message):
     proxy_case: bool
     received_at: _timestamp_pb2.Timestamp
     promised_reply_at: _timestamp_pb2.Timestamp
-    def __init__(self, case_id: _Optional[str] = ..., submission_id: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., customer: _Optional[_Union[_common_pb2.Customer, _Mapping]] = ..., category: _Optional[str] = ..., category_rule: _Optional[str] = ..., severity: _Optional[int] = ..., priority: _Optional[int] = ..., first_contact: _Optional[str] = ..., summary: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., regulator_case: _Optional[bool] = ..., needs_triage: _Optional[bool] = ..., proxy_case: _Optional[bool] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., promised_reply_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    category_confidence: float
+    category_candidates: _containers.RepeatedCompositeFieldContainer[_common_pb2.CategoryCandidate]
+    def __init__(self, case_id: _Optional[str] = ..., submission_id: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., customer: _Optional[_Union[_common_pb2.Customer, _Mapping]] = ..., category: _Optional[str] = ..., category_rule: _Optional[str] = ..., severity: _Optional[int] = ..., priority: _Optional[int] = ..., first_contact: _Optional[str] = ..., summary: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., regulator_case: _Optional[bool] = ..., needs_triage: _Optional[bool] = ..., proxy_case: _Optional[bool] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., promised_reply_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., category_confidence: _Optional[float] = ..., category_candidates: _Optional[_Iterable[_Union[_common_pb2.CategoryCandidate, _Mapping]]] = ...) -> None: ...
 
 class SubmissionLinked(_message.Message):
     __slots__ = ("case_id", "submission_id", "channel", "contact_count", "regulator_risk", "received_at")

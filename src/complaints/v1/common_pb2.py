@@ -24,21 +24,23 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x63omplaints/v1/common.proto\x12\rcomplaints.v1\"r\n\x08\x43ustomer\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05phone\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x0c\n\x04tier\x18\x04 \x01(\x05\x12\x0e\n\x06region\x18\x05 \x01(\t\x12\x1f\n\x17notifications_opted_out\x18\x06 \x01(\x08\"4\n\x0bPageRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t*\x9c\x02\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43HANNEL_HOTLINE\x10\x01\x12\x17\n\x13\x43HANNEL_ONLINE_HALL\x10\x02\x12\x16\n\x12\x43HANNEL_MOBILE_APP\x10\x03\x12\x0f\n\x0b\x43HANNEL_SMS\x10\x04\x12\x12\n\x0e\x43HANNEL_WECHAT\x10\x05\x12\x11\n\rCHANNEL_WEIBO\x10\x06\x12\x11\n\rCHANNEL_KIOSK\x10\x07\x12\x11\n\rCHANNEL_STORE\x10\x08\x12\x15\n\x11\x43HANNEL_REGULATOR\x10\t\x12\x11\n\rCHANNEL_EMAIL\x10\n\x12\x17\n\x13\x43HANNEL_ONLINE_CHAT\x10\x0b\x12\x11\n\rCHANNEL_PROXY\x10\x0c*\xe2\x01\n\nCaseStatus\x12\x1b\n\x17\x43\x41SE_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43\x41SE_STATUS_REGISTERED\x10\x01\x12\x18\n\x14\x43\x41SE_STATUS_ASSIGNED\x10\x02\x12\x1a\n\x16\x43\x41SE_STATUS_DISPATCHED\x10\x03\x12\x18\n\x14\x43\x41SE_STATUS_RESOLVED\x10\x04\x12\x19\n\x15\x43\x41SE_STATUS_VERIFYING\x10\x05\x12\x16\n\x12\x43\x41SE_STATUS_CLOSED\x10\x06\x12\x18\n\x14\x43\x41SE_STATUS_REOPENED\x10\x07*u\n\x0c\x43ompanyFault\x12\x1d\n\x19\x43OMPANY_FAULT_UNSPECIFIED\x10\x00\x12\x15\n\x11\x43OMPANY_FAULT_YES\x10\x01\x12\x14\n\x10\x43OMPANY_FAULT_NO\x10\x02\x12\x19\n\x15\x43OMPANY_FAULT_UNCLEAR\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x63omplaints/v1/common.proto\x12\rcomplaints.v1\"r\n\x08\x43ustomer\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05phone\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x0c\n\x04tier\x18\x04 \x01(\x05\x12\x0e\n\x06region\x18\x05 \x01(\t\x12\x1f\n\x17notifications_opted_out\x18\x06 \x01(\x08\"4\n\x0bPageRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"9\n\x11\x43\x61tegoryCandidate\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x12\n\nconfidence\x18\x02 \x01(\x01*\x9c\x02\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43HANNEL_HOTLINE\x10\x01\x12\x17\n\x13\x43HANNEL_ONLINE_HALL\x10\x02\x12\x16\n\x12\x43HANNEL_MOBILE_APP\x10\x03\x12\x0f\n\x0b\x43HANNEL_SMS\x10\x04\x12\x12\n\x0e\x43HANNEL_WECHAT\x10\x05\x12\x11\n\rCHANNEL_WEIBO\x10\x06\x12\x11\n\rCHANNEL_KIOSK\x10\x07\x12\x11\n\rCHANNEL_STORE\x10\x08\x12\x15\n\x11\x43HANNEL_REGULATOR\x10\t\x12\x11\n\rCHANNEL_EMAIL\x10\n\x12\x17\n\x13\x43HANNEL_ONLINE_CHAT\x10\x0b\x12\x11\n\rCHANNEL_PROXY\x10\x0c*\xe2\x01\n\nCaseStatus\x12\x1b\n\x17\x43\x41SE_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43\x41SE_STATUS_REGISTERED\x10\x01\x12\x18\n\x14\x43\x41SE_STATUS_ASSIGNED\x10\x02\x12\x1a\n\x16\x43\x41SE_STATUS_DISPATCHED\x10\x03\x12\x18\n\x14\x43\x41SE_STATUS_RESOLVED\x10\x04\x12\x19\n\x15\x43\x41SE_STATUS_VERIFYING\x10\x05\x12\x16\n\x12\x43\x41SE_STATUS_CLOSED\x10\x06\x12\x18\n\x14\x43\x41SE_STATUS_REOPENED\x10\x07*u\n\x0c\x43ompanyFault\x12\x1d\n\x19\x43OMPANY_FAULT_UNSPECIFIED\x10\x00\x12\x15\n\x11\x43OMPANY_FAULT_YES\x10\x01\x12\x14\n\x10\x43OMPANY_FAULT_NO\x10\x02\x12\x19\n\x15\x43OMPANY_FAULT_UNCLEAR\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'complaints.v1.common_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CHANNEL']._serialized_start=216
-  _globals['_CHANNEL']._serialized_end=500
-  _globals['_CASESTATUS']._serialized_start=503
-  _globals['_CASESTATUS']._serialized_end=729
-  _globals['_COMPANYFAULT']._serialized_start=731
-  _globals['_COMPANYFAULT']._serialized_end=848
+  _globals['_CHANNEL']._serialized_start=275
+  _globals['_CHANNEL']._serialized_end=559
+  _globals['_CASESTATUS']._serialized_start=562
+  _globals['_CASESTATUS']._serialized_end=788
+  _globals['_COMPANYFAULT']._serialized_start=790
+  _globals['_COMPANYFAULT']._serialized_end=907
   _globals['_CUSTOMER']._serialized_start=45
   _globals['_CUSTOMER']._serialized_end=159
   _globals['_PAGEREQUEST']._serialized_start=161
   _globals['_PAGEREQUEST']._serialized_end=213
+  _globals['_CATEGORYCANDIDATE']._serialized_start=215
+  _globals['_CATEGORYCANDIDATE']._serialized_end=272
 # @@protoc_insertion_point(module_scope)

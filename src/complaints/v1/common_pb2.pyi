@@ -87,3 +87,11 @@ class PageRequest(_message.Message):
     page_size: int
     page_token: str
     def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class CategoryCandidate(_message.Message):
+    __slots__ = ("category", "confidence")
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    category: str
+    confidence: float
+    def __init__(self, category: _Optional[str] = ..., confidence: _Optional[float] = ...) -> None: ...

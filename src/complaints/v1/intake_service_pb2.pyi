@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CaseView(_message.Message):
-    __slots__ = ("case_id", "status", "customer_id", "category", "severity", "tier", "priority", "region", "channels", "contact_count", "owner", "current_deadline", "escalation_level", "overdue", "regulator_case", "regulator_risk", "needs_triage", "category_rule", "proxy_case_id", "proxy_case", "registered_at", "updated_at")
+    __slots__ = ("case_id", "status", "customer_id", "category", "severity", "tier", "priority", "region", "channels", "contact_count", "owner", "current_deadline", "escalation_level", "overdue", "regulator_case", "regulator_risk", "needs_triage", "category_rule", "proxy_case_id", "proxy_case", "registered_at", "updated_at", "category_confidence", "category_candidates")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -34,6 +34,8 @@ class CaseView(_message.Message):
     PROXY_CASE_FIELD_NUMBER: _ClassVar[int]
     REGISTERED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_CANDIDATES_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     status: _common_pb2.CaseStatus
     customer_id: str
@@ -56,7 +58,9 @@ class CaseView(_message.Message):
     proxy_case: bool
     registered_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, case_id: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.CaseStatus, str]] = ..., customer_id: _Optional[str] = ..., category: _Optional[str] = ..., severity: _Optional[int] = ..., tier: _Optional[int] = ..., priority: _Optional[int] = ..., region: _Optional[str] = ..., channels: _Optional[_Iterable[_Union[_common_pb2.Channel, str]]] = ..., contact_count: _Optional[int] = ..., owner: _Optional[str] = ..., current_deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., escalation_level: _Optional[int] = ..., overdue: _Optional[bool] = ..., regulator_case: _Optional[bool] = ..., regulator_risk: _Optional[float] = ..., needs_triage: _Optional[bool] = ..., category_rule: _Optional[str] = ..., proxy_case_id: _Optional[str] = ..., proxy_case: _Optional[bool] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    category_confidence: float
+    category_candidates: _containers.RepeatedCompositeFieldContainer[_common_pb2.CategoryCandidate]
+    def __init__(self, case_id: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.CaseStatus, str]] = ..., customer_id: _Optional[str] = ..., category: _Optional[str] = ..., severity: _Optional[int] = ..., tier: _Optional[int] = ..., priority: _Optional[int] = ..., region: _Optional[str] = ..., channels: _Optional[_Iterable[_Union[_common_pb2.Channel, str]]] = ..., contact_count: _Optional[int] = ..., owner: _Optional[str] = ..., current_deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., escalation_level: _Optional[int] = ..., overdue: _Optional[bool] = ..., regulator_case: _Optional[bool] = ..., regulator_risk: _Optional[float] = ..., needs_triage: _Optional[bool] = ..., category_rule: _Optional[str] = ..., proxy_case_id: _Optional[str] = ..., proxy_case: _Optional[bool] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., category_confidence: _Optional[float] = ..., category_candidates: _Optional[_Iterable[_Union[_common_pb2.CategoryCandidate, _Mapping]]] = ...) -> None: ...
 
 class SubmissionView(_message.Message):
     __slots__ = ("submission_id", "channel", "case_id", "received_at", "summary", "first_contact")

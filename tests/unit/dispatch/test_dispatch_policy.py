@@ -50,7 +50,7 @@ def test_the_section_loaded_twice_gives_equal_policies():
     (lambda s: s["routing"][0]["candidates"][0].update(department=""),
      "policy.dispatch.routing[0].candidates[0].department", "expected a non-empty string"),
     (lambda s: s.update(routing=s["routing"][:-1]), "policy.dispatch.routing", 'fallback row with category "*"'),
-    (lambda s: s["routing"].append(dict(s["routing"][0])), "policy.dispatch.routing[9]", "duplicates the row"),
+    (lambda s: s["routing"].insert(1, dict(s["routing"][0])), "policy.dispatch.routing[1]", "duplicates the row"),
     (lambda s: s["default_owners"][0].update(channel="HOTLNE"), "policy.dispatch.default_owners[0].channel",
      "expected one of"),
     (lambda s: s["default_owners"][0].update(owner=""), "policy.dispatch.default_owners[0].owner",

@@ -22,7 +22,8 @@ def test_a_first_submission_registers_a_case(policy):
     (event,) = decision.events
     assert isinstance(event, CaseRegistered)
     assert (event.category, event.category_rule, event.severity, event.severity_rule) == \
-        ("broadband_outage", "broadband:断网+宽带", 4, "regulator")
+        ("broadband_outage", f"model:{event.category_confidence:.2f}", 4, "regulator")
+    assert event.category_candidates[0] == ("broadband_outage", event.category_confidence)
     assert (event.tier, event.tier_source, event.priority, event.regulator_case) == (1, "event", 1, True)
     assert decision.changed_cases[0].regulator_risk == 60 + 10
 

@@ -28,7 +28,9 @@ def test_the_fragment_file_holds_the_documented_defaults(policy):
             policy.risk.tier1, policy.risk.maximum) == (15, 5, 60, 10, 100)
     assert policy.proxy.threshold == 20 and policy.proxy.window == timedelta(minutes=10)
     assert policy.proxy.incident_lifetime == timedelta(hours=24) and policy.proxy.severity is Severity.HIGH
-    assert policy.proxy.categories == ("network_signal", "broadband_outage")
+    assert policy.proxy.categories == ("network_signal", "broadband_outage", "fixed_line_fault",
+                                       "mobile_data_speed", "no_service")
+    assert (policy.classifier.min_confidence, policy.classifier.candidates) == (0.5, 3)
     assert policy.proxy.late_tolerance == timedelta(minutes=30)
     assert policy.social.brand_words == ("联通", "沃", "10010", "电信", "10000")
     assert policy.categories[0].id == "porting"
@@ -69,7 +71,9 @@ def test_tiers_left_out_of_the_priorities_keep_their_own_number():
     ("categories[1].category", lambda d: d["categories"][1].update(category="roaming"), "expected one of"),
     ("categories[2].words", lambda d: d["categories"][2].update(words=[]), "at least one word"),
     ("categories[0].id", lambda d: d["categories"][0].pop("id"), "is required"),
-    ("categories[3].id", lambda d: d["categories"][3].update(id="porting"), "duplicate rule id 'porting'"),
+    ("categories[2].id", lambda d: d["categories"][2].update(id="porting"), "duplicate rule id 'porting'"),
+    ("classifier.min_confidence", lambda d: d["classifier"].update(min_confidence=1.5), "less than 1"),
+    ("classifier.candidates", lambda d: d["classifier"].update(candidates=0), "at least 1"),
     ("categories", lambda d: d.update(categories={"id": "x"}), "expected a list"),
     ("severity[0].channel", lambda d: d["severity"][0].update(channel="FAX"), "expected one of"),
     ("severity[1].channel[1]", lambda d: d["severity"][1].update(channel=["SMS", "FAX"]), "expected one of"),
