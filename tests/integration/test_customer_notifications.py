@@ -8,6 +8,7 @@ closed-loop test does."""
 from __future__ import annotations
 
 import random
+import signal
 import uuid
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -158,6 +159,79 @@ def test_the_whole_loop_tells_the_customer_each_step_once_in_order(stack, publis
     told = notices(seen, case_id)
     assert len({e.envelope.event_id for e in told}) == len(told)
     assert [e.payload.round for e in told] == [0, 0, 0, 0, 0, 1, 1, 1, 1]
+
+
+def distinct(events, case_id):
+    """The notifications by event id, in the order first seen: a copy re-published after a crash
+    carries the same id (the gateways drop it), a second notification for a step would not."""
+    first = {}
+    for event in notices(events, case_id):
+        first.setdefault(event.envelope.event_id, event)
+    return list(first.values())
+
+
+def wait_distinct(listener, case_id, count, seen, timeout_s=90):
+    collect_case(listener, case_id, lambda got: len(distinct(got, case_id)) >= count, seen=seen, timeout_s=timeout_s)
+    return [N.NotificationStep.Name(e.payload.step).removeprefix("NOTIFICATION_STEP_") for e in distinct(seen, case_id)]
+
+
+def kill_and_restart_dispatch(stack):
+    stack.stop_service("dispatch", signal.SIGKILL)
+    stack.start_service("dispatch")
+    stack.wait_healthy("dispatch")
+
+
+def test_dispatch_killed_twice_mid_loop_still_tells_each_step_once(stack, publisher, listener):
+    seen: list = []
+    _, case_id, order = submit(stack, publisher, listener, common_pb2.CHANNEL_WECHAT, seen)
+    report(stack, publisher, case_id, order, F.FEEDBACK_KIND_ACCEPTED, "已接单")
+    assert wait_distinct(listener, case_id, 2, seen) == ["ACKNOWLEDGED", "WORK_TAKEN"]
+
+    # killed with the department's reports in flight: some handled, some not, none committed to Kafka
+    report(stack, publisher, case_id, order, F.FEEDBACK_KIND_AWAITING_CUSTOMER, "请提供光猫背面的照片")
+    report(stack, publisher, case_id, order, F.FEEDBACK_KIND_CUSTOMER_RESPONDED, "客户已提供照片")
+    stack.stop_service("dispatch", signal.SIGKILL)
+    report(stack, publisher, case_id, order, F.FEEDBACK_KIND_REPLIED, "更换光猫")
+    report(stack, publisher, case_id, order, F.FEEDBACK_KIND_CUSTOMER_REPLIED, "已为您更换光猫，网络已恢复")
+    stack.start_service("dispatch")
+    stack.wait_healthy("dispatch")
+    assert wait_distinct(listener, case_id, 5, seen)[2:] == ["AWAITING_CUSTOMER", "RESOLVED", "CALLBACK_SCHEDULED"]
+
+    capa(stack, publisher, case_id, F.CAPA_KIND_RESPONSIBILITY, responsible_unit="guangzhou-broadband-ops",
+         root_cause_class="faulty_modem_batch", company_at_fault=common_pb2.COMPANY_FAULT_YES)
+    capa(stack, publisher, case_id, F.CAPA_KIND_CORRECTIVE_ACTION,
+         action=F.CapaAction(action_id="CA-2", owner="guangzhou-broadband-ops", description="replace the batch",
+                             due_at=to_timestamp(service_now(stack) + timedelta(days=7))))
+    capa(stack, publisher, case_id, F.CAPA_KIND_ACTION_COMPLETED, action=F.CapaAction(action_id="CA-2", evidence="ok"))
+    capa(stack, publisher, case_id, F.CAPA_KIND_ACTION_VERIFIED, action=F.CapaAction(action_id="CA-2"))
+    collect_case(listener, case_id, lambda got: "ActionVerified" in names(got), seen=seen)
+    publisher.publish(CALLBACK_RESULTS, callback(case_id, F.CALLBACK_OUTCOME_UNSATISFIED, "还是经常断网",
+                                                 now=service_now(stack)), key=case_id)
+    publisher.flush()
+    # killed again the moment verification's reopen is out: dispatch is handling it or about to
+    collect_case(listener, case_id, lambda got: "CaseReopened" in names(got), seen=seen)
+    kill_and_restart_dispatch(stack)
+    assert wait_distinct(listener, case_id, 6, seen)[-1] == "REOPENED"
+    events = collect_case(listener, case_id, lambda got: names(got).count("WorkOrderDispatched") >= 2, seen=seen)
+    second = [e.payload for e in events if e.name == "WorkOrderDispatched"][-1]
+    report(stack, publisher, case_id, second, F.FEEDBACK_KIND_REPLIED, "更换入户光纤")
+    report(stack, publisher, case_id, second, F.FEEDBACK_KIND_CUSTOMER_REPLIED, "已更换入户光纤")
+    assert wait_distinct(listener, case_id, 8, seen)[-2:] == ["RESOLVED", "CALLBACK_SCHEDULED"]
+    publisher.publish(CALLBACK_RESULTS, callback(case_id, F.CALLBACK_OUTCOME_SATISFIED, now=service_now(stack)),
+                      key=case_id)
+    publisher.flush()
+    move_clock(stack, timedelta(days=31, hours=2))
+    collect_case(listener, case_id, lambda got: "CaseClosed" in names(got), seen=seen, timeout_s=90)
+    wait_distinct(listener, case_id, 9, seen)
+    seen.extend(listener.events(3.0))
+    told = distinct(seen, case_id)
+    assert [N.NotificationStep.Name(e.payload.step).removeprefix("NOTIFICATION_STEP_") for e in told] == [
+        "ACKNOWLEDGED", "WORK_TAKEN", "AWAITING_CUSTOMER", "RESOLVED", "CALLBACK_SCHEDULED", "REOPENED", "RESOLVED",
+        "CALLBACK_SCHEDULED", "CLOSED"]
+    # a copy is byte for byte its original (same id, same text): the customer gets one message per step
+    for event in notices(seen, case_id):
+        original = next(e for e in told if e.envelope.event_id == event.envelope.event_id)
+        assert event.payload == original.payload
 
 
 def _next_local(stack, at: time) -> timedelta:
