@@ -20,10 +20,14 @@ from complaints.v1 import escalation_service_pb2 as esc, verification_service_pb
 from services.escalation.bulletin import PERIODS, render, write
 from services.verification.cli_output import WRITERS
 
+from . import audit_trail
 from .common import OK, WRONG, JsonOption, TargetOption, as_dict, calling, err, fail, iso_time, print_json
 
 audit = typer.Typer(help="Auditors' tools (闭环验证): export verification records, check the audit chain.",
                     no_args_is_help=True)
+audit.command("keygen")(audit_trail.keygen)
+audit.command("bundle")(audit_trail.bundle)
+audit.command("anchors")(audit_trail.anchors)
 RESULTS = {"pending": ver.VERIFICATION_RESULT_PENDING, "closed": ver.VERIFICATION_RESULT_CLOSED,
            "reopened": ver.VERIFICATION_RESULT_REOPENED}
 When = Annotated[str | None, typer.Option(metavar="ISO", help="ISO-8601 date or time; no offset: UTC")]
@@ -130,8 +134,21 @@ def _metadata(call: Any, which: str, key: str) -> str | None:
 def verify(ctx: typer.Context,
            from_seq: Annotated[int, typer.Option(min=0, help="first entry to check (default: the first)")] = 0,
            to_seq: Annotated[int, typer.Option(min=0, help="last entry to check (default: the last)")] = 0,
+           export_file: Annotated[str | None, typer.Option("--export", metavar="FILE", help=(
+               "check this export (complaints audit bundle) offline, asking no service"))] = None,
+           anchors_file: Annotated[str | None, typer.Option("--anchors", metavar="FILE", help=(
+               "with --export: the heads kept from audit.anchors.v1 (complaints audit anchors)"))] = None,
+           keys_file: Annotated[str | None, typer.Option("--keys", metavar="FILE", help=(
+               "with --export: the trusted public keys (PEM, one or more)"))] = None,
            target: TargetOption = None, as_json: JsonOption = False) -> None:
-    """Recompute the audit hash chain (VerifyChain); exit 1 when it is broken."""
+    """Check the audit chain: by the service (VerifyChain), or with --export offline, against the
+    auditor's own keys and anchors; exit 1 when anything does not check."""
+    if export_file:
+        if not keys_file:
+            raise typer.BadParameter("an offline check needs the trusted public keys", param_hint="--keys")
+        audit_trail.verify_offline(export_file, anchors_file, keys_file, as_json)
+    if anchors_file or keys_file:
+        raise typer.BadParameter("--anchors and --keys go with --export", param_hint="--export")
     if to_seq and to_seq < from_seq:
         raise typer.BadParameter("--from-seq must not be after --to-seq")
     with calling(ctx, "verification", target, "the chain check") as stub:

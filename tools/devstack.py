@@ -209,9 +209,30 @@ class EmbeddedStack:
             "KAFKA_SESSION_TIMEOUT_S": str(self.session_timeout_s),
             "KAFKA_CREATE_TOPICS": "true",  # the embedded broker has no topic operator
             "PYTHONUNBUFFERED": "1",
+            "AUDIT_SIGNING_KEY_FILE": str(self.audit_signing_key_file),
+            "AUDIT_ANCHOR_SECONDS": "5",
         })
         env.update(self.extra_env)
         return env
+
+    @property
+    def audit_signing_key_file(self) -> Path:
+        """The audit chain's signing key, made once per data directory (a Secret in Kubernetes), so
+        a restarted stack goes on signing with the key its earlier entries name."""
+        path = self.data_dir / "audit-signing-key.pem"
+        if not path.exists():
+            from complaint_platform.audit_chain import new_signing_key_pem
+
+            path.write_bytes(new_signing_key_pem())
+            path.chmod(0o600)
+        return path
+
+    @property
+    def audit_public_key(self) -> bytes:
+        """What an auditor is given to check the chain's signatures with (the public half)."""
+        from complaint_platform.audit_chain import AuditSigner
+
+        return AuditSigner.from_file(self.audit_signing_key_file).public_pem()
 
     def start_service(self, name: str) -> subprocess.Popen:
         return self._spawn(name, [sys.executable, "-m", f"services.{name}"], self.service_env(name), cwd=ROOT,

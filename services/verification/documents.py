@@ -69,6 +69,10 @@ class AuditEntryDocument(Document):
     prev_hash = StringField()
     hash = StringField()
     payload = DictField()
+    actor = StringField()          # who caused the change
+    record_digest = StringField()  # the record's state after it (exports are checked against it)
+    key_id = StringField()         # the signing key (audit_chain.key_id_of)
+    signature = StringField()      # Ed25519 over the hash, by a key the database does not hold
 
     # GetCaseAudit (the console's case page): one case's entries without reading the whole chain
     meta = {"collection": "audit_chain", "strict": False, "auto_create_index": False, "indexes": [{"fields": ["case_id", "seq"]}]}

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from complaints.v1 import envelope_pb2, inbound_pb2
+from complaint_platform.audit_chain import AuditSigner
 from complaint_platform.envelope import event_names, from_timestamp
 from complaint_platform.handling import Incoming
 from complaint_platform.inbox import AppliedEvents, InboxHandler, RejectEvent
@@ -22,6 +23,16 @@ from .domain.record import VerificationRecord
 from .domain.recurrence import fault_signature
 
 WATCHED_STATUSES = ["VERIFYING", "CLOSED"]  # records a new case of the same class may reopen
+# who an event says acted: the audit entries it causes carry it with the system that reported it
+PERSON_FIELD = {"capa_report": "reported_by", "callback_result": "agent_id", "case_resolved": "owner"}
+# inbound topics' events come from other systems ("external"): named by what they report
+REPORTING_SYSTEM = {"capa_report": "capa", "callback_result": "callback-centre"}
+
+
+def actor_of(producer: str, kind: str, payload) -> str:
+    person = getattr(payload, PERSON_FIELD[kind], "") if kind in PERSON_FIELD else ""
+    system = REPORTING_SYSTEM.get(kind, kind) if producer in ("", "external") else producer
+    return f"{system}:{person}" if person else system
 
 
 class VerificationHandler(InboxHandler):
@@ -29,9 +40,10 @@ class VerificationHandler(InboxHandler):
     output_topic = CASES_VERIFICATION
     acts_on = event_names("case_registered", "case_resolved")
 
-    def __init__(self, database: Any, policy: VerificationPolicy) -> None:
+    def __init__(self, database: Any, policy: VerificationPolicy, signer: AuditSigner) -> None:
         super().__init__(database)
         self.policy = policy
+        self.signer = signer
 
     def load(self, batch: list[Incoming]) -> None:
         # a new case has no record yet: only the cases of other events are read
@@ -43,7 +55,7 @@ class VerificationHandler(InboxHandler):
                             if item.envelope.WhichOneof("payload") == "case_registered"])
         self.new_facts: list[dict] = []
         self.changed: set[str] = set()
-        self.audit = store.AuditTrail(self.database)
+        self.audit = store.AuditTrail(self.database, self.signer)
 
     def _load_watched(self, registered: list) -> None:
         """For the batch's new cases: the records of the same class they may reopen, and which of
@@ -72,6 +84,7 @@ class VerificationHandler(InboxHandler):
     def apply(self, incoming: Incoming, now: datetime) -> list[envelope_pb2.Envelope]:
         kind = incoming.envelope.WhichOneof("payload")
         payload = getattr(incoming.envelope, kind)
+        self._actor = actor_of(incoming.envelope.producer, kind, payload)
         try:
             if kind == "case_registered":
                 produced = self._registered(incoming.event_id, payload, now)
@@ -184,7 +197,7 @@ class VerificationHandler(InboxHandler):
     def _changed(self, record: VerificationRecord, events: list):
         self.changed.add(record.case_id)
         for event in events:
-            self.audit.add(record.case_id, *ev.audit_payload(event), self._now)
+            self.audit.add(record, *ev.audit_payload(event), self._now, self._actor)
         return [(record.case_id, message, tag) for message, tag in to_messages(events)]
 
     def _signature(self, observed: inputs.NewCaseObserved) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any
 
 from complaints.v1 import common_pb2, verification_service_pb2 as pb, verification_service_pb2_grpc
@@ -10,8 +11,9 @@ from complaint_platform.envelope import from_timestamp, to_timestamp
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
 from complaint_platform.paging import page_by_time
 
+from complaint_platform.audit_chain import GENESIS, AuditEntry, TrustedKeys, canonical_bytes, verify_chain
+
 from . import store
-from .domain.audit import GENESIS, AuditEntry, verify_chain
 from .domain.classes import recurrence_rates
 from .domain.errors import VerificationError
 from .domain.record import VerificationRecord
@@ -57,8 +59,9 @@ def filter_query(criteria: pb.RecordFilter) -> dict:
 class VerificationServicer(verification_service_pb2_grpc.VerificationServiceServicer):
     """Read-only: auditors may call every method here."""
 
-    def __init__(self, database: Any) -> None:
+    def __init__(self, database: Any, keys: TrustedKeys) -> None:
         self._database = database
+        self._keys = keys  # the service's own public key and those it signed with before a rotation
 
     @rpc
     def GetRecord(self, request, context):
@@ -80,6 +83,25 @@ class VerificationServicer(verification_service_pb2_grpc.VerificationServiceServ
         for doc in cursor:
             yield pb.ExportRecordsResponse(record=record_view(doc))
 
+    def ExportAudit(self, request, context):
+        # records first, then the chain up to a head read after them: every record's last change
+        # was committed with its entries, so the entries a record's state names are all exported
+        for doc in self._database[store.RECORDS].find(filter_query(request.filter), {"state": 1}).sort("_id", 1):
+            record = VerificationRecord.from_dict(doc["state"])
+            yield pb.ExportAuditResponse(record=pb.AuditedRecord(
+                case_id=record.case_id, canonical_json=canonical_bytes(record.to_dict()).decode("utf-8")))
+        head = store.chain_head(self._database)
+        exported_at = datetime.now(timezone.utc)
+        if head is None:
+            return
+        for entry in store.read_chain(self._database, 1, head.seq):
+            yield pb.ExportAuditResponse(entry=pb.SignedAuditEntry(
+                seq=entry.seq, canonical_json=canonical_bytes(entry.body()).decode("utf-8"), hash=entry.hash,
+                signature=entry.signature))
+        yield pb.ExportAuditResponse(head=pb.AuditHead(seq=head.seq, hash=head.hash, key_id=head.key_id,
+                                                       signature=head.signature,
+                                                       exported_at=to_timestamp(exported_at)))
+
     @rpc
     def VerifyChain(self, request, context):
         if request.from_seq < 0 or request.to_seq < 0 or (request.to_seq and request.to_seq < request.from_seq):
@@ -92,7 +114,8 @@ class VerificationServicer(verification_service_pb2_grpc.VerificationServiceServ
                 return pb.VerifyChainResponse(ok=False, checked=0, first_broken_seq=start - 1,
                                               problem=f"entry {start - 1} is missing")
             previous_hash, expected = before["hash"], start
-        report = verify_chain(store.read_chain(self._database, start, request.to_seq), previous_hash, expected)
+        report = verify_chain(store.read_chain(self._database, start, request.to_seq), self._keys, previous_hash,
+                              expected)
         return pb.VerifyChainResponse(ok=report.ok, checked=report.checked, first_broken_seq=report.first_broken_seq,
                                       problem=report.problem)
 
@@ -107,7 +130,7 @@ class VerificationServicer(verification_service_pb2_grpc.VerificationServiceServ
         for doc in docs:
             entry = AuditEntry.from_dict({**doc, "seq": doc["_id"]})
             link = GENESIS if entry.seq == 1 else before.get(entry.seq - 1)
-            report = verify_chain([entry], link or entry.prev_hash, entry.seq)
+            report = verify_chain([entry], self._keys, link or entry.prev_hash, entry.seq)
             problem = report.problem if not report.ok else (
                 "" if link is not None else f"entry {entry.seq - 1} before it is missing")
             entries.append(pb.CaseAuditEntry(seq=entry.seq, entry_type=entry.entry_type, hash=entry.hash,

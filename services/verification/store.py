@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from complaint_platform.audit_chain import AuditEntry, AuditSigner, append, digest
 from complaint_platform.mongo import UnitOfWork
 
 from .documents import AuditEntryDocument, CaseFactDocument, VerificationRecordDocument
-from .domain.audit import AuditEntry, append
 from .domain.record import VerificationRecord
 
 RECORDS = VerificationRecordDocument._get_collection_name()
@@ -38,16 +38,19 @@ class AuditTrail:
 
     _UNREAD = object()
 
-    def __init__(self, database: Any) -> None:
+    def __init__(self, database: Any, signer: AuditSigner) -> None:
         self._database = database
+        self._signer = signer
         self.head: Any = self._UNREAD
         self.pending: list[AuditEntry] = []
 
-    def add(self, case_id: str, entry_type: str, payload: dict[str, Any], now: datetime) -> None:
+    def add(self, record: VerificationRecord, entry_type: str, payload: dict[str, Any], now: datetime,
+            actor: str) -> None:
+        """An entry for a change to ``record`` (already applied: the entry names the state it left)."""
         if self.head is self._UNREAD:
-            head = self._database[AUDIT].find_one(sort=[("_id", -1)])
-            self.head = AuditEntry.from_dict({**head, "seq": head["_id"]}) if head else None
-        self.head = append(self.head, case_id, entry_type, payload, now)
+            self.head = chain_head(self._database)
+        self.head = append(self.head, record.case_id, entry_type, payload, now, self._signer, actor,
+                           digest(record.to_dict()))
         self.pending.append(self.head)
 
     def save(self, unit: UnitOfWork) -> None:
@@ -56,6 +59,11 @@ class AuditTrail:
             document["_id"] = document.pop("seq")  # a second writer of the same seq fails the whole unit
             unit.insert(AUDIT, document)
         self.pending = []
+
+
+def chain_head(database: Any) -> AuditEntry | None:
+    head = database[AUDIT].find_one(sort=[("_id", -1)])
+    return AuditEntry.from_dict({**head, "seq": head["_id"]}) if head else None
 
 
 def read_chain(database: Any, from_seq: int = 0, to_seq: int = 0):

@@ -59,6 +59,7 @@ READS = frozenset({
     "/complaints.v1.VerificationService/GetRecord",
     "/complaints.v1.VerificationService/ListRecords",
     "/complaints.v1.VerificationService/ExportRecords",
+    "/complaints.v1.VerificationService/ExportAudit",
     "/complaints.v1.VerificationService/VerifyChain",
     "/complaints.v1.VerificationService/GetCaseAudit",
     "/complaints.v1.VerificationService/GetRecurrenceRates",

@@ -19,7 +19,7 @@ from tenacity import (RetryError, Retrying, retry_if_exception_type, retry_if_re
 
 from . import kafka_clients
 from .config import KafkaSettings
-from .topics import ALL_TOPICS, DEADLETTER
+from .topics import ALL_TOPICS, AUDIT_ANCHORS, DEADLETTER
 
 log = logging.getLogger(__name__)
 BROKER_DEFAULT_REPLICATION = -1
@@ -47,7 +47,8 @@ def _create_missing(admin: KafkaAdminClient, wanted: list[str], partitions: int)
     existing = set(admin.list_topics())
     created: list[str] = []
     for name in (name for name in wanted if name not in existing):
-        count = 3 if name == DEADLETTER else partitions
+        # one partition keeps the anchors in publication order
+        count = 1 if name == AUDIT_ANCHORS else 3 if name == DEADLETTER else partitions
         try:
             admin.create_topics([NewTopic(name=name, num_partitions=count,
                                           replication_factor=BROKER_DEFAULT_REPLICATION)])

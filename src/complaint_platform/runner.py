@@ -118,6 +118,9 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
     except PolicyError as error:
         print(f"{name}: policy error in {settings.policy_file}: {error}", file=sys.stderr)
         raise SystemExit(2) from None
+    except ConfigError as error:
+        print(f"{name}: configuration error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     ensure_topics(settings.kafka, topics_of(name))
     processor = EventProcessor(settings, telemetry, parts.handler, clock, is_transient)
     held = getattr(parts.handler, "held", None)

@@ -131,6 +131,17 @@ class ServiceEnvironment(_Environment):
     grpc_max_concurrent_rpcs: Annotated[int, Field(ge=1, le=100_000)] = Field(64, alias="GRPC_MAX_CONCURRENT_RPCS")
 
 
+class AuditEnvironment(_Environment):
+    """The audit chain's keys (audit_chain.py), for the service that signs its entries."""
+
+    # the Ed25519 private key entries are signed with: a mounted Secret, never in the database
+    signing_key_file: Text = Field(alias="AUDIT_SIGNING_KEY_FILE")
+    # public keys of earlier signing keys (after a rotation), so the chain's older entries still check
+    trusted_keys_file: str = Field("", alias="AUDIT_TRUSTED_KEYS_FILE")
+    # how often the chain's head is published to the anchor topic when it has moved
+    anchor_seconds: Annotated[float, Field(ge=1, le=86_400)] = Field(60.0, alias="AUDIT_ANCHOR_SECONDS")
+
+
 def read(model: type[M], env: Mapping[str, str], defaults: Mapping[str, Any] | None = None) -> M:
     """``model`` from the variables in ``env`` (``defaults`` by variable name for those left out)."""
     names = {field.alias for field in model.model_fields.values()}

@@ -22,6 +22,10 @@ DEADLETTER = "complaints.deadletter.v1"
 # CustomerNotification, keyed by case id so a case's notifications stay in order.
 CUSTOMER_NOTIFICATIONS = "customers.notifications.v1"
 
+# Heads of the audit chain (complaints.v1.AuditAnchor), kept for ever: an auditor compares an export
+# with them (audit_chain.check_anchors), so a chain rewritten in the database is caught.
+AUDIT_ANCHORS = "audit.anchors.v1"
+
 # Inbound topics carry the bare event message named here (binary or protobuf-JSON);
 # internal topics carry complaints.v1.Envelope.
 INBOUND_MESSAGE = {
@@ -35,7 +39,7 @@ INBOUND_MESSAGE = {
 }
 INBOUND_TOPICS = tuple(INBOUND_MESSAGE)
 INTERNAL_TOPICS = (CASES_INTAKE, CASES_DISPATCH, CASES_SUPERVISION, CASES_VERIFICATION)
-OUTBOUND_TOPICS = (CUSTOMER_NOTIFICATIONS,)
+OUTBOUND_TOPICS = (CUSTOMER_NOTIFICATIONS, AUDIT_ANCHORS)
 ALL_TOPICS = INBOUND_TOPICS + INTERNAL_TOPICS + OUTBOUND_TOPICS + (DEADLETTER,)
 
 # What each service consumes; its output topic is the one it alone writes (and the outbound
@@ -56,7 +60,7 @@ OUTPUT_TOPIC = {
 }
 
 
-OUTBOUND_TOPIC = {"dispatch": (CUSTOMER_NOTIFICATIONS,)}
+OUTBOUND_TOPIC = {"dispatch": (CUSTOMER_NOTIFICATIONS,), "verification": (AUDIT_ANCHORS,)}
 
 
 def topics_of(service: str) -> tuple[str, ...]:

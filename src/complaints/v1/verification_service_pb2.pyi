@@ -171,3 +171,69 @@ class GetCaseAuditResponse(_message.Message):
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
     entries: _containers.RepeatedCompositeFieldContainer[CaseAuditEntry]
     def __init__(self, entries: _Optional[_Iterable[_Union[CaseAuditEntry, _Mapping]]] = ...) -> None: ...
+
+class ExportAuditRequest(_message.Message):
+    __slots__ = ("filter",)
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    filter: RecordFilter
+    def __init__(self, filter: _Optional[_Union[RecordFilter, _Mapping]] = ...) -> None: ...
+
+class SignedAuditEntry(_message.Message):
+    __slots__ = ("seq", "canonical_json", "hash", "signature")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    CANONICAL_JSON_FIELD_NUMBER: _ClassVar[int]
+    HASH_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    canonical_json: str
+    hash: str
+    signature: str
+    def __init__(self, seq: _Optional[int] = ..., canonical_json: _Optional[str] = ..., hash: _Optional[str] = ..., signature: _Optional[str] = ...) -> None: ...
+
+class AuditedRecord(_message.Message):
+    __slots__ = ("case_id", "canonical_json")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CANONICAL_JSON_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    canonical_json: str
+    def __init__(self, case_id: _Optional[str] = ..., canonical_json: _Optional[str] = ...) -> None: ...
+
+class AuditHead(_message.Message):
+    __slots__ = ("seq", "hash", "key_id", "signature", "exported_at")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    HASH_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    EXPORTED_AT_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    hash: str
+    key_id: str
+    signature: str
+    exported_at: _timestamp_pb2.Timestamp
+    def __init__(self, seq: _Optional[int] = ..., hash: _Optional[str] = ..., key_id: _Optional[str] = ..., signature: _Optional[str] = ..., exported_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ExportAuditResponse(_message.Message):
+    __slots__ = ("record", "entry", "head")
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_FIELD_NUMBER: _ClassVar[int]
+    HEAD_FIELD_NUMBER: _ClassVar[int]
+    record: AuditedRecord
+    entry: SignedAuditEntry
+    head: AuditHead
+    def __init__(self, record: _Optional[_Union[AuditedRecord, _Mapping]] = ..., entry: _Optional[_Union[SignedAuditEntry, _Mapping]] = ..., head: _Optional[_Union[AuditHead, _Mapping]] = ...) -> None: ...
+
+class AuditAnchor(_message.Message):
+    __slots__ = ("service", "seq", "hash", "key_id", "signature", "anchored_at")
+    SERVICE_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    HASH_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    ANCHORED_AT_FIELD_NUMBER: _ClassVar[int]
+    service: str
+    seq: int
+    hash: str
+    key_id: str
+    signature: str
+    anchored_at: _timestamp_pb2.Timestamp
+    def __init__(self, service: _Optional[str] = ..., seq: _Optional[int] = ..., hash: _Optional[str] = ..., key_id: _Optional[str] = ..., signature: _Optional[str] = ..., anchored_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -65,6 +65,11 @@ class VerificationServiceStub:
                 request_serializer=complaints_dot_v1_dot_verification__service__pb2.GetRecurrenceRatesRequest.SerializeToString,
                 response_deserializer=complaints_dot_v1_dot_verification__service__pb2.GetRecurrenceRatesResponse.FromString,
                 _registered_method=True)
+        self.ExportAudit = channel.unary_stream(
+                '/complaints.v1.VerificationService/ExportAudit',
+                request_serializer=complaints_dot_v1_dot_verification__service__pb2.ExportAuditRequest.SerializeToString,
+                response_deserializer=complaints_dot_v1_dot_verification__service__pb2.ExportAuditResponse.FromString,
+                _registered_method=True)
 
 
 class VerificationServiceServicer:
@@ -113,6 +118,15 @@ class VerificationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportAudit(self, request, context):
+        """Everything an auditor needs to check the chain without the services: the records matching the
+        filter (each as the canonical JSON its entries' record_digest names), then the whole chain up
+        to a head read after the records, then that head. `complaints audit bundle` writes it to a file.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_VerificationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -145,6 +159,11 @@ def add_VerificationServiceServicer_to_server(servicer, server):
                     servicer.GetRecurrenceRates,
                     request_deserializer=complaints_dot_v1_dot_verification__service__pb2.GetRecurrenceRatesRequest.FromString,
                     response_serializer=complaints_dot_v1_dot_verification__service__pb2.GetRecurrenceRatesResponse.SerializeToString,
+            ),
+            'ExportAudit': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportAudit,
+                    request_deserializer=complaints_dot_v1_dot_verification__service__pb2.ExportAuditRequest.FromString,
+                    response_serializer=complaints_dot_v1_dot_verification__service__pb2.ExportAuditResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -310,6 +329,33 @@ class VerificationService:
             '/complaints.v1.VerificationService/GetRecurrenceRates',
             complaints_dot_v1_dot_verification__service__pb2.GetRecurrenceRatesRequest.SerializeToString,
             complaints_dot_v1_dot_verification__service__pb2.GetRecurrenceRatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportAudit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/complaints.v1.VerificationService/ExportAudit',
+            complaints_dot_v1_dot_verification__service__pb2.ExportAuditRequest.SerializeToString,
+            complaints_dot_v1_dot_verification__service__pb2.ExportAuditResponse.FromString,
             options,
             channel_credentials,
             insecure,
