@@ -26,6 +26,18 @@ from pymongo.write_concern import WriteConcern
 from .handling import Outgoing
 
 JOURNALED = WriteConcern(w=1, j=True)
+MAJORITY = WriteConcern(w="majority", j=True)
+
+
+def transaction_write_concern(client: MongoClient) -> WriteConcern:
+    """Journaled always; acknowledged by a majority where the database is a replica set, so a batch
+    the service has committed (and whose offsets it then moves) survives the primary's failover; w=1
+    on a single server such as the embedded database. A ``w`` in the connection string wins."""
+    given = client.write_concern.document.get("w")
+    if given is not None:
+        return WriteConcern(w=given, j=True)
+    # a replica set, or mongos/a load balancer in front of replica sets; Single is one server
+    return JOURNALED if client.topology_description.topology_type_name in ("Single", "Unknown") else MAJORITY
 TRANSIENT_ERRORS = (AutoReconnect, ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError)
 INBOX = "processed_events"
 POSITIONS = "consumed_positions"  # per topic partition: the next offset to read (positions.py)
@@ -197,7 +209,7 @@ class UnitOfWork:
             return
         client = self.database.client
         with client.start_session() as session:
-            with session.start_transaction(write_concern=JOURNALED):
+            with session.start_transaction(write_concern=transaction_write_concern(client)):
                 for name, operations in self.guarded.items():
                     result = self.database.get_collection(name).bulk_write(operations, ordered=True, session=session)
                     if result.matched_count != len(operations):
