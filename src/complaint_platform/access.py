@@ -24,6 +24,8 @@ from pathlib import Path
 
 import grpc
 
+from .role_masking import UNMASKED_METHODS, masked
+
 ROLES = ("operator", "auditor", "service")
 OPEN_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
 # Methods that change something; every other method of the four services only reads.
@@ -146,10 +148,33 @@ class AccessInterceptor(grpc.ServerInterceptor):
         metadata = dict(handler_call_details.invocation_metadata or ())
         header = str(metadata.get("authorization", ""))
         token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-        decision = decide(handler_call_details.method, self._book.caller(token) if token else None)
-        if decision.allowed:
-            return continuation(handler_call_details)
-        return _refusal(continuation(handler_call_details), decision)
+        caller = self._book.caller(token) if token else None
+        decision = decide(handler_call_details.method, caller)
+        if not decision.allowed:
+            return _refusal(continuation(handler_call_details), decision)
+        handler = continuation(handler_call_details)
+        if caller is not None and caller.role == "auditor" and handler is not None \
+                and handler_call_details.method not in UNMASKED_METHODS:
+            return _masked_for_auditors(handler)
+        return handler
+
+
+def _masked_for_auditors(handler):
+    """The same method, its answers passed through role_masking.masked (auditors read every case
+    but see no full phone number or name)."""
+
+    if handler.unary_unary is not None:
+        def unary(request, context):
+            return masked(handler.unary_unary(request, context))
+
+        return grpc.unary_unary_rpc_method_handler(unary, handler.request_deserializer, handler.response_serializer)
+    if handler.unary_stream is not None:
+        def stream(request, context):
+            for response in handler.unary_stream(request, context):
+                yield masked(response)
+
+        return grpc.unary_stream_rpc_method_handler(stream, handler.request_deserializer, handler.response_serializer)
+    return handler
 
 
 def _refusal(handler, decision: Decision):

@@ -192,3 +192,36 @@ def test_a_warmed_console_serves_its_overview_from_figures_computed_before_anyon
     as_of = re.search(r'id="as-of">[^0-9]*([0-9-]+ [0-9:]+)', page).group(1)
     assert datetime.strptime(as_of, "%Y-%m-%d %H:%M:%S") < asked_at
     assert int(re.search(r'id="registered-today"[^>]*>\s*([0-9]+)', page).group(1)) >= 14
+
+
+def test_an_auditors_lookups_show_no_full_phone_number_an_operators_do(console_stack, loop_case):
+    """The services mask what auditors read (role_masking): every lookup of the loop's case."""
+    import grpc
+
+    from complaints.v1 import (dispatch_service_pb2 as dsp, dispatch_service_pb2_grpc, escalation_service_pb2 as esc,
+                               escalation_service_pb2_grpc, intake_service_pb2 as itk, intake_service_pb2_grpc,
+                               verification_service_pb2 as ver, verification_service_pb2_grpc)
+
+    mobile = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+    ports = console_stack.ports.grpc
+
+    def answers(role: str) -> str:
+        credentials = (("authorization", f"Bearer {TOKENS[role]}"),)
+        channel = lambda name: grpc.insecure_channel(f"127.0.0.1:{ports[name]}")  # noqa: E731
+        intake = intake_service_pb2_grpc.IntakeServiceStub(channel("intake"))
+        calls = [
+            intake.GetCase(itk.GetCaseRequest(case_id=loop_case), metadata=credentials, timeout=10),
+            intake.ListSubmissions(itk.ListSubmissionsRequest(case_id=loop_case), metadata=credentials, timeout=10),
+            dispatch_service_pb2_grpc.DispatchServiceStub(channel("dispatch")).ListWorkOrders(
+                dsp.ListWorkOrdersRequest(case_id=loop_case), metadata=credentials, timeout=10),
+            escalation_service_pb2_grpc.EscalationServiceStub(channel("escalation")).GetTimeline(
+                esc.GetTimelineRequest(case_id=loop_case), metadata=credentials, timeout=10),
+            verification_service_pb2_grpc.VerificationServiceStub(channel("verification")).GetRecord(
+                ver.GetRecordRequest(case_id=loop_case), metadata=credentials, timeout=10),
+        ]
+        return "\n".join(str(answer) + "".join(getattr(e, "json", "") for e in getattr(answer, "entries", ()))
+                         for answer in calls)
+
+    assert mobile.search(answers("operator"))  # the case has a phone number, and operators see it
+    seen = answers("auditor")
+    assert "CaseRegistered" in seen and not mobile.search(seen), mobile.findall(seen)
