@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import mongoengine
@@ -279,4 +279,21 @@ class Outbox:
 
     def mark_published(self, event_ids: list[str]) -> None:
         if event_ids:
-            self._collection.update_many({"_id": {"$in": event_ids}}, {"$set": {"published": True}})
+            # published_at starts the outbox retention (a TTL index, ensure_retention)
+            self._collection.update_many({"_id": {"$in": event_ids}},
+                                         {"$set": {"published": True, "published_at": datetime.now(timezone.utc)}})
+
+
+def ensure_retention(database: Any, inbox_days: int, outbox_days: int) -> None:
+    """TTL indexes that expire inbox records and published outbox events after the policy's days;
+    a TTL index made earlier with other days is changed in place (collMod)."""
+    for collection, field, days in ((INBOX, "at", inbox_days), (OUTBOX, "published_at", outbox_days)):
+        seconds = days * 86_400
+        existing = next((index for index in database.get_collection(collection).list_indexes()
+                         if dict(index["key"]) == {field: 1}), None)
+        if existing is None:
+            database.get_collection(collection).create_index([(field, 1)], expireAfterSeconds=seconds,
+                                                             name=f"retention_{field}")
+        elif existing.get("expireAfterSeconds") != seconds:
+            database.command({"collMod": collection, "index": {"keyPattern": {field: 1},
+                                                               "expireAfterSeconds": seconds}})

@@ -26,7 +26,7 @@ from .access import AccessConfigError, AccessInterceptor, TokenBook
 from .grpc_server import GrpcServer, PortInUse, tls_credentials
 from .handling import BatchHandler, Outgoing, PartitionOwner
 from .kafka_admin import ensure_topics
-from .mongo import Outbox, connect, is_transient, release_abandoned_transactions
+from .mongo import Outbox, connect, ensure_retention, is_transient, release_abandoned_transactions
 from .policy import Node, PolicyError, load_policy_file
 from .streaming import EventProcessor
 from .telemetry import Telemetry, configure_logging
@@ -114,6 +114,10 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
     _count_database_operations(telemetry)
     context = ServiceContext(settings, policy, client[settings.mongodb_database], clock, telemetry)
     try:
+        from .policy_models import validated
+
+        retention = validated(policy.child("retention"), "retention")
+        ensure_retention(context.database, retention.inbox_days, retention.outbox_days)
         parts = build(context)
     except PolicyError as error:
         print(f"{name}: policy error in {settings.policy_file}: {error}", file=sys.stderr)

@@ -21,10 +21,12 @@ from .common import PolicyProblem, Strict
 from .dispatch import DispatchSection
 from .escalation import EscalationSection
 from .intake import IntakeSection
+from .retention import RetentionSection
 from .verification import VerificationSection
 
 SECTIONS: dict[str, type[Strict]] = {"intake": IntakeSection, "dispatch": DispatchSection,
-                                     "escalation": EscalationSection, "verification": VerificationSection}
+                                     "escalation": EscalationSection, "verification": VerificationSection,
+                                     "retention": RetentionSection}
 SCHEMA_FILE = Path(__file__).resolve().parents[3] / "config" / "policy.schema.json"
 
 
@@ -35,6 +37,7 @@ class PolicyFile(Strict):
     dispatch: DispatchSection
     escalation: EscalationSection
     verification: VerificationSection
+    retention: RetentionSection = RetentionSection()
 
 
 def validated(node: Node, section: str) -> Any:

@@ -61,6 +61,18 @@ def test_the_whole_file_is_checked_with_field_paths(tmp_path: Path):
         check_file(bad)
 
 
+def test_retention_is_optional_and_an_inbox_shorter_than_the_topics_is_refused(tmp_path: Path):
+    data = shipped()
+    del data["retention"]
+    bad = tmp_path / "policy.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert (check_file(bad).retention.inbox_days, check_file(bad).retention.outbox_days) == (30, 7)
+    data["retention"] = {"inbox_days": 3}
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"^policy.retention.inbox_days: "):
+        check_file(bad)
+
+
 def test_the_models_speak_the_domains_words():
     assert CATEGORIES == vocabulary.CATEGORIES and CHANNELS == vocabulary.CHANNELS
     assert LEVELS == dispatch_policy.LEVELS
