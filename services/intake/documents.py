@@ -95,6 +95,7 @@ class SubmissionRecord(Document):
     summary = StringField()
     summary_normalised = StringField()
     first_contact = StringField()
+    merge_reason = StringField()     # why it joined its case (issue 16); empty for the first contact
     history = ListField(DictField())
 
     meta = {"collection": "submissions", "strict": False, "auto_create_index": False,

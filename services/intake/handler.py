@@ -158,7 +158,8 @@ class IntakeHandler(InboxHandler):
             "_id": submission.key, "submission_id": submission.submission_id, "channel": submission.channel.value,
             "case_id": decision.case_id, "customer_id": submission.customer_key,
             "received_at": submission.received_at, "summary": complaint.summary if complaint else raw.summary,
-            "summary_normalised": submission.matching_text, "first_contact": submission.first_contact})
+            "summary_normalised": submission.matching_text, "first_contact": submission.first_contact,
+            "merge_reason": decision.merge_reason})
         for case in decision.changed_cases:
             self.cases[case.case_id] = case
             self._by_customer.setdefault(case.customer_key, set()).add(case.case_id)

@@ -116,7 +116,8 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
             intake_service_pb2.SubmissionView(
                 submission_id=item.submission_id, channel=common_pb2.Channel.Value(f"CHANNEL_{item.channel}"),
                 case_id=item.case_id, received_at=to_timestamp(item.received_at) if item.received_at else None,
-                summary=item.summary or "", first_contact=item.first_contact or "")
+                summary=item.summary or "", first_contact=item.first_contact or "",
+                merge_reason=item.merge_reason or "")
             for item in submissions])
 
     @rpc

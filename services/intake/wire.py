@@ -47,7 +47,8 @@ def to_message(event, complaint: inbound_pb2.ComplaintSubmitted | None) -> Any:
         return case_events_pb2.SubmissionLinked(
             case_id=event.case_id, submission_id=event.submission_id,
             channel=common_pb2.Channel.Value(f"CHANNEL_{event.channel}"), contact_count=event.contact_count,
-            regulator_risk=event.regulator_risk, received_at=to_timestamp(event.received_at))
+            regulator_risk=event.regulator_risk, received_at=to_timestamp(event.received_at),
+            merge_reason=event.merge_reason)
     if isinstance(event, ev.ProxyCaseRaised):
         return case_events_pb2.ProxyCaseRaised(case_id=event.case_id, region=event.region, category=event.category,
                                                member_case_ids=list(event.member_case_ids))

@@ -21,18 +21,21 @@ class Contact:
     submission_id: str
     channel: Channel
     received_at: datetime
+    merge_reason: str = ""          # why it joined the case ("" for the contact that opened it)
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "submission_id": self.submission_id, "channel": self.channel.value,
-                "received_at": self.received_at}
+                "received_at": self.received_at, "merge_reason": self.merge_reason}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Contact:
-        return cls(data["key"], data["submission_id"], Channel.parse(data["channel"]), data["received_at"])
+        return cls(data["key"], data["submission_id"], Channel.parse(data["channel"]), data["received_at"],
+                   data.get("merge_reason", ""))
 
     @classmethod
-    def of(cls, submission: Submission) -> Contact:
-        return cls(submission.key, submission.submission_id, submission.channel, submission.received_at)
+    def of(cls, submission: Submission, merge_reason: str = "") -> Contact:
+        return cls(submission.key, submission.submission_id, submission.channel, submission.received_at,
+                   merge_reason)
 
 
 @dataclass

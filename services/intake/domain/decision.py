@@ -11,7 +11,7 @@ from .case import CaseFile, open_case
 from .classify import Classification, classify
 from .events import IntakeEvent, ProxyCaseRaised, ProxyIncidentClosed, ProxyMemberLinked
 from .ids import event_id_for
-from .merge import find_case_to_join, link, registered_event
+from .merge import find_match, link, registered_event
 from .policy import IntakePolicy
 from .proxy import ProxyDetector, ProxyJoined, ProxyRaised
 from .submission import Submission
@@ -35,6 +35,7 @@ class IntakeDecision:
     proxy: ProxyRaised | ProxyJoined | None = None
     # other customers' cases that now belong to a proxy case: apply their ProxyMemberLinked events
     members_elsewhere: tuple[str, ...] = ()
+    merge_reason: str = ""                      # LINKED: why it is the case's problem
 
 
 def decide(submission: Submission, open_cases: Iterable[CaseFile], detector: ProxyDetector,
@@ -52,11 +53,12 @@ def decide(submission: Submission, open_cases: Iterable[CaseFile], detector: Pro
     if seen_in is not None:
         return IntakeDecision(Outcome.DUPLICATE, seen_in, None, ())
     classification = classify(submission.explicit_category, submission.matching_text, policy)
-    joined = find_case_to_join(submission, classification.category, cases, policy)
-    if joined is not None:
-        linked = link(joined, submission, policy, now)
+    match = find_match(submission, classification.category, cases, policy)
+    if match is not None:
+        joined = match.case
+        linked = link(joined, submission, policy, now, match.reason)
         return IntakeDecision(Outcome.LINKED, joined.case_id, classification, (linked,) if linked else (),
-                              (joined,))
+                              (joined,), merge_reason=match.reason)
     case = open_case(submission, classification, policy, now)
     events: list[IntakeEvent] = [registered_event(case, submission, now)]
     changed = [case]

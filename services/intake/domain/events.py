@@ -47,6 +47,7 @@ class SubmissionLinked:
     regulator_case: bool
     received_at: datetime
     occurred_at: datetime
+    merge_reason: str = "same_category"   # "same_family:<family>", "similar_text:<similarity>"
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,14 @@ class CategoryModel:
         self.metadata = metadata
         self.categories: tuple[str, ...] = tuple(str(name) for name in pipeline.classes_)
 
+    def similarity(self, first: str, second: str) -> float:
+        """Cosine of two matching texts in the model's own features (words and characters), 0..1:
+        the same problem in other words shares characters and words the model found telling."""
+        vectors = self.pipeline.named_steps["features"].transform([first, second])
+        one, other = vectors[0], vectors[1]
+        norms = (one.multiply(one).sum() * other.multiply(other).sum()) ** 0.5
+        return round(float(one.multiply(other).sum() / norms), 4) if norms else 0.0
+
     def rank(self, matching_text: str, top: int = 3) -> tuple[tuple[str, float], ...]:
         probabilities = self.pipeline.predict_proba([matching_text])[0]
         order = sorted(range(len(probabilities)), key=lambda index: -probabilities[index])[:top]

@@ -11,6 +11,7 @@ from .classify import Classification, classify
 from .errors import CaseClosed, LinkRefused, SplitRefused
 from .events import CaseRegistered, SubmissionLinked, SubmissionSplit
 from .ids import event_id_for
+from .normalise import text_for_matching
 from .policy import IntakePolicy
 from .submission import Submission
 from .vocabulary import Channel
@@ -22,13 +23,51 @@ def within_merge_window(case: CaseFile, received_at: datetime, policy: IntakePol
     return case.registered_at - policy.merge_window <= received_at <= case.last_contact_at + policy.merge_window
 
 
+SAME_CATEGORY, SAME_FAMILY, SIMILAR_TEXT = "same_category", "same_family", "similar_text"
+
+
+@dataclass(frozen=True)
+class Match:
+    case: CaseFile
+    reason: str                  # "same_category", "same_family:mobile_network" or "similar_text:0.62"
+
+
+def same_problem(submission: Submission, category: str, case: CaseFile, policy: IntakePolicy) -> str | None:
+    """Why the submission is the case's problem, or None: the same category, the same family of
+    categories (weak signal, no service and slow data are one phone that does not work), or, when the
+    labels disagree, text close enough to the case's first words (computed only then: it costs a
+    model pass over both texts)."""
+    if case.category == category:
+        return SAME_CATEGORY
+    family = policy.merge.families.get(category)
+    if family is not None and policy.merge.families.get(case.category) == family:
+        return f"{SAME_FAMILY}:{family}"
+    if not submission.matching_text or not case.summary:
+        return None
+    alike = policy.classifier.model.similarity(submission.matching_text, text_for_matching(case.summary))
+    return f"{SIMILAR_TEXT}:{alike:.2f}" if alike >= policy.merge.similarity else None
+
+
+def find_match(submission: Submission, category: str, cases: Iterable[CaseFile],
+               policy: IntakePolicy) -> Match | None:
+    """The customer's open case of the same problem within the window; the latest contacted if several
+    (a case that matches by category is preferred over one that matches by family or text)."""
+    matches = []
+    for case in cases:
+        if not (case.is_open and not case.proxy_case and case.customer_key == submission.customer_key
+                and within_merge_window(case, submission.received_at, policy)):
+            continue
+        reason = same_problem(submission, category, case, policy)
+        if reason is not None:
+            matches.append(Match(case, reason))
+    return max(matches, key=lambda match: (match.reason == SAME_CATEGORY, match.case.last_contact_at,
+                                           match.case.case_id), default=None)
+
+
 def find_case_to_join(submission: Submission, category: str, cases: Iterable[CaseFile],
                       policy: IntakePolicy) -> CaseFile | None:
-    """The customer's open case of the same category within the window; the latest contacted if several."""
-    eligible = [case for case in cases
-                if case.is_open and not case.proxy_case and case.customer_key == submission.customer_key
-                and case.category == category and within_merge_window(case, submission.received_at, policy)]
-    return max(eligible, key=lambda case: (case.last_contact_at, case.case_id), default=None)
+    match = find_match(submission, category, cases, policy)
+    return match.case if match else None
 
 
 def registered_event(case: CaseFile, submission: Submission | None, now: datetime) -> CaseRegistered:
@@ -45,27 +84,29 @@ def registered_event(case: CaseFile, submission: Submission | None, now: datetim
         category_candidates=tuple((item["category"], item["confidence"]) for item in case.category_candidates))
 
 
-def link(case: CaseFile, submission: Submission, policy: IntakePolicy, now: datetime) -> SubmissionLinked | None:
-    """A repeat contact joins the case (None if it already has): risk rises, severity never drops."""
+def link(case: CaseFile, submission: Submission, policy: IntakePolicy, now: datetime,
+         reason: str = SAME_CATEGORY) -> SubmissionLinked | None:
+    """A repeat contact joins the case (None if it already has): risk rises, severity never drops;
+    ``reason`` (from ``find_match``) is kept with the contact and told in the event."""
     if submission.key in case.submission_keys:
         return None
     if not case.is_open:
         raise CaseClosed(f"case {case.case_id} is closed; submission {submission.key} needs a case of its own")
     if case.customer_key != submission.customer_key:
         raise LinkRefused(f"submission {submission.key} is from another customer than case {case.case_id}")
-    case.contacts.append(Contact.of(submission))
+    case.contacts.append(Contact.of(submission, reason))
     case.regulator_case = case.regulator_case or submission.channel is Channel.REGULATOR
     case.regulator_risk = regulator_risk(case.contacts, case.tier, policy)
     graded = grade_case(case, policy)
     if graded.severity > case.severity:
         case.severity, case.severity_rule = graded.severity, graded.rule_id
-    case.note(now, "linked", submission=submission.key, channel=submission.channel.value)
+    case.note(now, "linked", submission=submission.key, channel=submission.channel.value, reason=reason)
     return SubmissionLinked(
         event_id=event_id_for("SubmissionLinked", case.case_id, submission.key), case_id=case.case_id,
         submission_id=submission.submission_id, channel=submission.channel.value,
         contact_count=case.contact_count, regulator_risk=case.regulator_risk, severity=int(case.severity),
         severity_rule=case.severity_rule, regulator_case=case.regulator_case,
-        received_at=submission.received_at, occurred_at=now)
+        received_at=submission.received_at, occurred_at=now, merge_reason=reason)
 
 
 @dataclass(frozen=True)

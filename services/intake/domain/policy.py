@@ -67,6 +67,14 @@ class ClassifierPolicy:
 
 
 @dataclass(frozen=True)
+class MergePolicy:
+    """When a repeat contact is the same problem as the customer's open case (besides the window)."""
+
+    families: dict[str, str]        # category -> its family ("mobile_network"); absent: a family of its own
+    similarity: float               # or the texts are at least this similar (0..1, the model's features)
+
+
+@dataclass(frozen=True)
 class IntakePolicy:
     merge_window: timedelta
     default_tier: int
@@ -77,6 +85,7 @@ class IntakePolicy:
     proxy: ProxyPolicy
     social: SocialPolicy
     classifier: ClassifierPolicy
+    merge: MergePolicy
 
 
 def load(node: Node) -> IntakePolicy:
@@ -105,4 +114,6 @@ def build(section: Any) -> IntakePolicy:
         social=SocialPolicy(tuple(w.lower() for w in social.brand_words), tuple(w.lower() for w in social.signal_words)),
         # the versioned model, read once per process (at start, with the policy)
         classifier=ClassifierPolicy(section.classifier.min_confidence, section.classifier.candidates, load_model()),
+        merge=MergePolicy({category: family for family, categories in section.merge.families.items()
+                           for category in categories}, section.merge.similarity),
     )

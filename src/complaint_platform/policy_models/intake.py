@@ -86,6 +86,25 @@ class Classifier(Strict):
     candidates: int = Field(3, ge=1, le=5, description="how many of the model's best categories are recorded")
 
 
+class Merge(Strict):
+    """A repeat contact is the same problem when its category is the case's, or in the same family, or
+    its text is at least ``similarity`` alike (issue 16); the customer and the window must match too."""
+
+    families: dict[Text, list[Category]] = Field({}, description="family name -> its categories")
+    similarity: float = Field(0.5, gt=0, le=1, description="cosine of the texts in the model's features")
+
+    @field_validator("families")
+    @classmethod
+    def _one_family_each(cls, families: dict[str, list[str]]) -> dict[str, list[str]]:
+        seen: dict[str, str] = {}
+        for family, categories in families.items():
+            for category in categories:
+                if category in seen:
+                    raise PolicyProblem(f"{category!r} is already in family {seen[category]!r}", family)
+                seen[category] = family
+        return families
+
+
 class Social(Strict):
     brand_words: list[Text] = ["联通", "沃", "10010", "电信", "10000"]
     signal_words: list[Text] = ["投诉", "信号差", "断网", "乱扣费"]
@@ -135,6 +154,7 @@ class IntakeSection(Strict):
     proxy: Proxy = Proxy()
     social: Social = Social()
     classifier: Classifier = Classifier()
+    merge: Merge = Merge()
 
     @field_validator("categories", "severity")
     @classmethod

@@ -87,20 +87,22 @@ class CaseRegistered(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., submission_id: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., customer: _Optional[_Union[_common_pb2.Customer, _Mapping]] = ..., category: _Optional[str] = ..., category_rule: _Optional[str] = ..., severity: _Optional[int] = ..., priority: _Optional[int] = ..., first_contact: _Optional[str] = ..., summary: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., regulator_case: _Optional[bool] = ..., needs_triage: _Optional[bool] = ..., proxy_case: _Optional[bool] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., promised_reply_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., category_confidence: _Optional[float] = ..., category_candidates: _Optional[_Iterable[_Union[_common_pb2.CategoryCandidate, _Mapping]]] = ...) -> None: ...
 
 class SubmissionLinked(_message.Message):
-    __slots__ = ("case_id", "submission_id", "channel", "contact_count", "regulator_risk", "received_at")
+    __slots__ = ("case_id", "submission_id", "channel", "contact_count", "regulator_risk", "received_at", "merge_reason")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     CONTACT_COUNT_FIELD_NUMBER: _ClassVar[int]
     REGULATOR_RISK_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    MERGE_REASON_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     submission_id: str
     channel: _common_pb2.Channel
     contact_count: int
     regulator_risk: float
     received_at: _timestamp_pb2.Timestamp
-    def __init__(self, case_id: _Optional[str] = ..., submission_id: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., contact_count: _Optional[int] = ..., regulator_risk: _Optional[float] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    merge_reason: str
+    def __init__(self, case_id: _Optional[str] = ..., submission_id: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., contact_count: _Optional[int] = ..., regulator_risk: _Optional[float] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., merge_reason: _Optional[str] = ...) -> None: ...
 
 class ProxyCaseRaised(_message.Message):
     __slots__ = ("case_id", "region", "category", "member_case_ids")

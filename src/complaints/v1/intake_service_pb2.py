@@ -26,7 +26,7 @@ from complaints.v1 import common_pb2 as complaints_dot_v1_dot_common__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"complaints/v1/intake_service.proto\x12\rcomplaints.v1\x1a\x1a\x63omplaints/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa7\x05\n\x08\x43\x61seView\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12)\n\x06status\x18\x02 \x01(\x0e\x32\x19.complaints.v1.CaseStatus\x12\x13\n\x0b\x63ustomer_id\x18\x03 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x04 \x01(\t\x12\x10\n\x08severity\x18\x05 \x01(\x05\x12\x0c\n\x04tier\x18\x06 \x01(\x05\x12\x10\n\x08priority\x18\x07 \x01(\x05\x12\x0e\n\x06region\x18\x08 \x01(\t\x12(\n\x08\x63hannels\x18\t \x03(\x0e\x32\x16.complaints.v1.Channel\x12\x15\n\rcontact_count\x18\n \x01(\x05\x12\r\n\x05owner\x18\x0b \x01(\t\x12\x34\n\x10\x63urrent_deadline\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x18\n\x10\x65scalation_level\x18\r \x01(\x05\x12\x0f\n\x07overdue\x18\x0e \x01(\x08\x12\x16\n\x0eregulator_case\x18\x0f \x01(\x08\x12\x16\n\x0eregulator_risk\x18\x10 \x01(\x01\x12\x14\n\x0cneeds_triage\x18\x11 \x01(\x08\x12\x15\n\rcategory_rule\x18\x12 \x01(\t\x12\x15\n\rproxy_case_id\x18\x13 \x01(\t\x12\x12\n\nproxy_case\x18\x14 \x01(\x08\x12\x31\n\rregistered_at\x18\x15 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x16 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x13\x63\x61tegory_confidence\x18\x17 \x01(\x01\x12=\n\x13\x63\x61tegory_candidates\x18\x18 \x03(\x0b\x32 .complaints.v1.CategoryCandidate\"\xba\x01\n\x0eSubmissionView\x12\x15\n\rsubmission_id\x18\x01 \x01(\t\x12\'\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x16.complaints.v1.Channel\x12\x0f\n\x07\x63\x61se_id\x18\x03 \x01(\t\x12/\n\x0breceived_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07summary\x18\x05 \x01(\t\x12\x15\n\rfirst_contact\x18\x06 \x01(\t\"a\n\x0eGetCaseRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\'\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x16.complaints.v1.Channel\x12\x15\n\rsubmission_id\x18\x03 \x01(\t\"8\n\x0fGetCaseResponse\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.complaints.v1.CaseView\"Y\n\x18ListCustomerCasesRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12(\n\x04page\x18\x02 \x01(\x0b\x32\x1a.complaints.v1.PageRequest\"\\\n\x19ListCustomerCasesResponse\x12&\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x17.complaints.v1.CaseView\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\")\n\x16ListSubmissionsRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"M\n\x17ListSubmissionsResponse\x12\x32\n\x0bsubmissions\x18\x01 \x03(\x0b\x32\x1d.complaints.v1.SubmissionView\"\xad\x02\n\x12SearchCasesRequest\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x02 \x01(\t\x12\'\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x16.complaints.v1.Channel\x12)\n\x06status\x18\x04 \x01(\x0e\x32\x19.complaints.v1.CaseStatus\x12\x33\n\x0fregistered_from\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rregistered_to\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12(\n\x04page\x18\x07 \x01(\x0b\x32\x1a.complaints.v1.PageRequest\x12\x0f\n\x07overdue\x18\x08 \x01(\x08\"V\n\x13SearchCasesResponse\x12&\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x17.complaints.v1.CaseView\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"*\n\x17ListProxyMembersRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"3\n\x18ListProxyMembersResponse\x12\x17\n\x0fmember_case_ids\x18\x01 \x03(\t\"\x8b\x01\n\x16SplitSubmissionRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\'\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x16.complaints.v1.Channel\x12\x15\n\rsubmission_id\x18\x03 \x01(\t\x12\x10\n\x08operator\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\"D\n\x17SplitSubmissionResponse\x12)\n\x08new_case\x18\x01 \x01(\x0b\x32\x17.complaints.v1.CaseView\"\xad\x01\n\x15SummariseCasesRequest\x12\x33\n\x0fregistered_from\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rregistered_to\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x64\x61y_from\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"F\n\x0c\x43hannelCount\x12\'\n\x07\x63hannel\x18\x01 \x01(\x0e\x32\x16.complaints.v1.Channel\x12\r\n\x05\x63\x61ses\x18\x02 \x01(\x05\"G\n\x0bStatusCount\x12)\n\x06status\x18\x01 \x01(\x0e\x32\x19.complaints.v1.CaseStatus\x12\r\n\x05\x63\x61ses\x18\x02 \x01(\x05\"\xf3\x01\n\x16SummariseCasesResponse\x12\x12\n\nregistered\x18\x01 \x01(\x05\x12/\n\nby_channel\x18\x02 \x03(\x0b\x32\x1b.complaints.v1.ChannelCount\x12\x32\n\x0eopen_by_status\x18\x03 \x03(\x0b\x32\x1a.complaints.v1.StatusCount\x12\x13\n\x0boverdue_now\x18\x04 \x01(\x05\x12\x16\n\x0eregistered_day\x18\x05 \x01(\x05\x12\x33\n\x0e\x64\x61y_by_channel\x18\x06 \x03(\x0b\x32\x1b.complaints.v1.ChannelCount2\x9f\x05\n\rIntakeService\x12H\n\x07GetCase\x12\x1d.complaints.v1.GetCaseRequest\x1a\x1e.complaints.v1.GetCaseResponse\x12\x66\n\x11ListCustomerCases\x12\'.complaints.v1.ListCustomerCasesRequest\x1a(.complaints.v1.ListCustomerCasesResponse\x12`\n\x0fListSubmissions\x12%.complaints.v1.ListSubmissionsRequest\x1a&.complaints.v1.ListSubmissionsResponse\x12T\n\x0bSearchCases\x12!.complaints.v1.SearchCasesRequest\x1a\".complaints.v1.SearchCasesResponse\x12\x63\n\x10ListProxyMembers\x12&.complaints.v1.ListProxyMembersRequest\x1a\'.complaints.v1.ListProxyMembersResponse\x12]\n\x0eSummariseCases\x12$.complaints.v1.SummariseCasesRequest\x1a%.complaints.v1.SummariseCasesResponse\x12`\n\x0fSplitSubmission\x12%.complaints.v1.SplitSubmissionRequest\x1a&.complaints.v1.SplitSubmissionResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"complaints/v1/intake_service.proto\x12\rcomplaints.v1\x1a\x1a\x63omplaints/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa7\x05\n\x08\x43\x61seView\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12)\n\x06status\x18\x02 \x01(\x0e\x32\x19.complaints.v1.CaseStatus\x12\x13\n\x0b\x63ustomer_id\x18\x03 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x04 \x01(\t\x12\x10\n\x08severity\x18\x05 \x01(\x05\x12\x0c\n\x04tier\x18\x06 \x01(\x05\x12\x10\n\x08priority\x18\x07 \x01(\x05\x12\x0e\n\x06region\x18\x08 \x01(\t\x12(\n\x08\x63hannels\x18\t \x03(\x0e\x32\x16.complaints.v1.Channel\x12\x15\n\rcontact_count\x18\n \x01(\x05\x12\r\n\x05owner\x18\x0b \x01(\t\x12\x34\n\x10\x63urrent_deadline\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x18\n\x10\x65scalation_level\x18\r \x01(\x05\x12\x0f\n\x07overdue\x18\x0e \x01(\x08\x12\x16\n\x0eregulator_case\x18\x0f \x01(\x08\x12\x16\n\x0eregulator_risk\x18\x10 \x01(\x01\x12\x14\n\x0cneeds_triage\x18\x11 \x01(\x08\x12\x15\n\rcategory_rule\x18\x12 \x01(\t\x12\x15\n\rproxy_case_id\x18\x13 \x01(\t\x12\x12\n\nproxy_case\x18\x14 \x01(\x08\x12\x31\n\rregistered_at\x18\x15 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x16 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x13\x63\x61tegory_confidence\x18\x17 \x01(\x01\x12=\n\x13\x63\x61tegory_candidates\x18\x18 \x03(\x0b\x32 .complaints.v1.CategoryCandidate\"\xd0\x01\n\x0eSubmissionView\x12\x15\n\rsubmission_id\x18\x01 \x01(\t\x12\'\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x16.complaints.v1.Channel\x12\x0f\n\x07\x63\x61se_id\x18\x03 \x01(\t\x12/\n\x0breceived_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07summary\x18\x05 \x01(\t\x12\x15\n\rfirst_contact\x18\x06 \x01(\t\x12\x14\n\x0cmerge_reason\x18\x07 \x01(\t\"a\n\x0eGetCaseRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\'\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x16.complaints.v1.Channel\x12\x15\n\rsubmission_id\x18\x03 \x01(\t\"8\n\x0fGetCaseResponse\x12%\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x17.complaints.v1.CaseView\"Y\n\x18ListCustomerCasesRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12(\n\x04page\x18\x02 \x01(\x0b\x32\x1a.complaints.v1.PageRequest\"\\\n\x19ListCustomerCasesResponse\x12&\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x17.complaints.v1.CaseView\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\")\n\x16ListSubmissionsRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"M\n\x17ListSubmissionsResponse\x12\x32\n\x0bsubmissions\x18\x01 \x03(\x0b\x32\x1d.complaints.v1.SubmissionView\"\xad\x02\n\x12SearchCasesRequest\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x02 \x01(\t\x12\'\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x16.complaints.v1.Channel\x12)\n\x06status\x18\x04 \x01(\x0e\x32\x19.complaints.v1.CaseStatus\x12\x33\n\x0fregistered_from\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rregistered_to\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12(\n\x04page\x18\x07 \x01(\x0b\x32\x1a.complaints.v1.PageRequest\x12\x0f\n\x07overdue\x18\x08 \x01(\x08\"V\n\x13SearchCasesResponse\x12&\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x17.complaints.v1.CaseView\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"*\n\x17ListProxyMembersRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"3\n\x18ListProxyMembersResponse\x12\x17\n\x0fmember_case_ids\x18\x01 \x03(\t\"\x8b\x01\n\x16SplitSubmissionRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\'\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x16.complaints.v1.Channel\x12\x15\n\rsubmission_id\x18\x03 \x01(\t\x12\x10\n\x08operator\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\"D\n\x17SplitSubmissionResponse\x12)\n\x08new_case\x18\x01 \x01(\x0b\x32\x17.complaints.v1.CaseView\"\xad\x01\n\x15SummariseCasesRequest\x12\x33\n\x0fregistered_from\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rregistered_to\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x64\x61y_from\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"F\n\x0c\x43hannelCount\x12\'\n\x07\x63hannel\x18\x01 \x01(\x0e\x32\x16.complaints.v1.Channel\x12\r\n\x05\x63\x61ses\x18\x02 \x01(\x05\"G\n\x0bStatusCount\x12)\n\x06status\x18\x01 \x01(\x0e\x32\x19.complaints.v1.CaseStatus\x12\r\n\x05\x63\x61ses\x18\x02 \x01(\x05\"\xf3\x01\n\x16SummariseCasesResponse\x12\x12\n\nregistered\x18\x01 \x01(\x05\x12/\n\nby_channel\x18\x02 \x03(\x0b\x32\x1b.complaints.v1.ChannelCount\x12\x32\n\x0eopen_by_status\x18\x03 \x03(\x0b\x32\x1a.complaints.v1.StatusCount\x12\x13\n\x0boverdue_now\x18\x04 \x01(\x05\x12\x16\n\x0eregistered_day\x18\x05 \x01(\x05\x12\x33\n\x0e\x64\x61y_by_channel\x18\x06 \x03(\x0b\x32\x1b.complaints.v1.ChannelCount2\x9f\x05\n\rIntakeService\x12H\n\x07GetCase\x12\x1d.complaints.v1.GetCaseRequest\x1a\x1e.complaints.v1.GetCaseResponse\x12\x66\n\x11ListCustomerCases\x12\'.complaints.v1.ListCustomerCasesRequest\x1a(.complaints.v1.ListCustomerCasesResponse\x12`\n\x0fListSubmissions\x12%.complaints.v1.ListSubmissionsRequest\x1a&.complaints.v1.ListSubmissionsResponse\x12T\n\x0bSearchCases\x12!.complaints.v1.SearchCasesRequest\x1a\".complaints.v1.SearchCasesResponse\x12\x63\n\x10ListProxyMembers\x12&.complaints.v1.ListProxyMembersRequest\x1a\'.complaints.v1.ListProxyMembersResponse\x12]\n\x0eSummariseCases\x12$.complaints.v1.SummariseCasesRequest\x1a%.complaints.v1.SummariseCasesResponse\x12`\n\x0fSplitSubmission\x12%.complaints.v1.SplitSubmissionRequest\x1a&.complaints.v1.SplitSubmissionResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,39 +36,39 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CASEVIEW']._serialized_start=115
   _globals['_CASEVIEW']._serialized_end=794
   _globals['_SUBMISSIONVIEW']._serialized_start=797
-  _globals['_SUBMISSIONVIEW']._serialized_end=983
-  _globals['_GETCASEREQUEST']._serialized_start=985
-  _globals['_GETCASEREQUEST']._serialized_end=1082
-  _globals['_GETCASERESPONSE']._serialized_start=1084
-  _globals['_GETCASERESPONSE']._serialized_end=1140
-  _globals['_LISTCUSTOMERCASESREQUEST']._serialized_start=1142
-  _globals['_LISTCUSTOMERCASESREQUEST']._serialized_end=1231
-  _globals['_LISTCUSTOMERCASESRESPONSE']._serialized_start=1233
-  _globals['_LISTCUSTOMERCASESRESPONSE']._serialized_end=1325
-  _globals['_LISTSUBMISSIONSREQUEST']._serialized_start=1327
-  _globals['_LISTSUBMISSIONSREQUEST']._serialized_end=1368
-  _globals['_LISTSUBMISSIONSRESPONSE']._serialized_start=1370
-  _globals['_LISTSUBMISSIONSRESPONSE']._serialized_end=1447
-  _globals['_SEARCHCASESREQUEST']._serialized_start=1450
-  _globals['_SEARCHCASESREQUEST']._serialized_end=1751
-  _globals['_SEARCHCASESRESPONSE']._serialized_start=1753
-  _globals['_SEARCHCASESRESPONSE']._serialized_end=1839
-  _globals['_LISTPROXYMEMBERSREQUEST']._serialized_start=1841
-  _globals['_LISTPROXYMEMBERSREQUEST']._serialized_end=1883
-  _globals['_LISTPROXYMEMBERSRESPONSE']._serialized_start=1885
-  _globals['_LISTPROXYMEMBERSRESPONSE']._serialized_end=1936
-  _globals['_SPLITSUBMISSIONREQUEST']._serialized_start=1939
-  _globals['_SPLITSUBMISSIONREQUEST']._serialized_end=2078
-  _globals['_SPLITSUBMISSIONRESPONSE']._serialized_start=2080
-  _globals['_SPLITSUBMISSIONRESPONSE']._serialized_end=2148
-  _globals['_SUMMARISECASESREQUEST']._serialized_start=2151
-  _globals['_SUMMARISECASESREQUEST']._serialized_end=2324
-  _globals['_CHANNELCOUNT']._serialized_start=2326
-  _globals['_CHANNELCOUNT']._serialized_end=2396
-  _globals['_STATUSCOUNT']._serialized_start=2398
-  _globals['_STATUSCOUNT']._serialized_end=2469
-  _globals['_SUMMARISECASESRESPONSE']._serialized_start=2472
-  _globals['_SUMMARISECASESRESPONSE']._serialized_end=2715
-  _globals['_INTAKESERVICE']._serialized_start=2718
-  _globals['_INTAKESERVICE']._serialized_end=3389
+  _globals['_SUBMISSIONVIEW']._serialized_end=1005
+  _globals['_GETCASEREQUEST']._serialized_start=1007
+  _globals['_GETCASEREQUEST']._serialized_end=1104
+  _globals['_GETCASERESPONSE']._serialized_start=1106
+  _globals['_GETCASERESPONSE']._serialized_end=1162
+  _globals['_LISTCUSTOMERCASESREQUEST']._serialized_start=1164
+  _globals['_LISTCUSTOMERCASESREQUEST']._serialized_end=1253
+  _globals['_LISTCUSTOMERCASESRESPONSE']._serialized_start=1255
+  _globals['_LISTCUSTOMERCASESRESPONSE']._serialized_end=1347
+  _globals['_LISTSUBMISSIONSREQUEST']._serialized_start=1349
+  _globals['_LISTSUBMISSIONSREQUEST']._serialized_end=1390
+  _globals['_LISTSUBMISSIONSRESPONSE']._serialized_start=1392
+  _globals['_LISTSUBMISSIONSRESPONSE']._serialized_end=1469
+  _globals['_SEARCHCASESREQUEST']._serialized_start=1472
+  _globals['_SEARCHCASESREQUEST']._serialized_end=1773
+  _globals['_SEARCHCASESRESPONSE']._serialized_start=1775
+  _globals['_SEARCHCASESRESPONSE']._serialized_end=1861
+  _globals['_LISTPROXYMEMBERSREQUEST']._serialized_start=1863
+  _globals['_LISTPROXYMEMBERSREQUEST']._serialized_end=1905
+  _globals['_LISTPROXYMEMBERSRESPONSE']._serialized_start=1907
+  _globals['_LISTPROXYMEMBERSRESPONSE']._serialized_end=1958
+  _globals['_SPLITSUBMISSIONREQUEST']._serialized_start=1961
+  _globals['_SPLITSUBMISSIONREQUEST']._serialized_end=2100
+  _globals['_SPLITSUBMISSIONRESPONSE']._serialized_start=2102
+  _globals['_SPLITSUBMISSIONRESPONSE']._serialized_end=2170
+  _globals['_SUMMARISECASESREQUEST']._serialized_start=2173
+  _globals['_SUMMARISECASESREQUEST']._serialized_end=2346
+  _globals['_CHANNELCOUNT']._serialized_start=2348
+  _globals['_CHANNELCOUNT']._serialized_end=2418
+  _globals['_STATUSCOUNT']._serialized_start=2420
+  _globals['_STATUSCOUNT']._serialized_end=2491
+  _globals['_SUMMARISECASESRESPONSE']._serialized_start=2494
+  _globals['_SUMMARISECASESRESPONSE']._serialized_end=2737
+  _globals['_INTAKESERVICE']._serialized_start=2740
+  _globals['_INTAKESERVICE']._serialized_end=3411
 # @@protoc_insertion_point(module_scope)

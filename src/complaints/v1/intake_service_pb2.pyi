@@ -63,20 +63,22 @@ class CaseView(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.CaseStatus, str]] = ..., customer_id: _Optional[str] = ..., category: _Optional[str] = ..., severity: _Optional[int] = ..., tier: _Optional[int] = ..., priority: _Optional[int] = ..., region: _Optional[str] = ..., channels: _Optional[_Iterable[_Union[_common_pb2.Channel, str]]] = ..., contact_count: _Optional[int] = ..., owner: _Optional[str] = ..., current_deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., escalation_level: _Optional[int] = ..., overdue: _Optional[bool] = ..., regulator_case: _Optional[bool] = ..., regulator_risk: _Optional[float] = ..., needs_triage: _Optional[bool] = ..., category_rule: _Optional[str] = ..., proxy_case_id: _Optional[str] = ..., proxy_case: _Optional[bool] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., category_confidence: _Optional[float] = ..., category_candidates: _Optional[_Iterable[_Union[_common_pb2.CategoryCandidate, _Mapping]]] = ...) -> None: ...
 
 class SubmissionView(_message.Message):
-    __slots__ = ("submission_id", "channel", "case_id", "received_at", "summary", "first_contact")
+    __slots__ = ("submission_id", "channel", "case_id", "received_at", "summary", "first_contact", "merge_reason")
     SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
     FIRST_CONTACT_FIELD_NUMBER: _ClassVar[int]
+    MERGE_REASON_FIELD_NUMBER: _ClassVar[int]
     submission_id: str
     channel: _common_pb2.Channel
     case_id: str
     received_at: _timestamp_pb2.Timestamp
     summary: str
     first_contact: str
-    def __init__(self, submission_id: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., case_id: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., summary: _Optional[str] = ..., first_contact: _Optional[str] = ...) -> None: ...
+    merge_reason: str
+    def __init__(self, submission_id: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., case_id: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., summary: _Optional[str] = ..., first_contact: _Optional[str] = ..., merge_reason: _Optional[str] = ...) -> None: ...
 
 class GetCaseRequest(_message.Message):
     __slots__ = ("case_id", "channel", "submission_id")

@@ -11,7 +11,7 @@ from services.intake.domain.case import CaseFile, open_case
 from services.intake.domain.classify import classify
 from services.intake.domain.errors import CaseClosed, LinkRefused, SplitRefused
 from services.intake.domain.events import CaseRegistered, SubmissionSplit
-from services.intake.domain.merge import find_case_to_join, link, split, within_merge_window
+from services.intake.domain.merge import find_case_to_join, find_match, link, same_problem, split, within_merge_window
 from services.intake.domain.vocabulary import Channel, Severity
 
 TICK = timedelta(microseconds=1)
@@ -50,13 +50,13 @@ def test_a_late_delivered_older_submission_still_joins_within_the_window(policy)
 
 
 @pytest.mark.parametrize("reason, change", [
-    ("other category", lambda case, sub: ("billing_dispute", sub)),
+    ("another problem", lambda case, sub: ("service_attitude", sub)),
     ("closed case", lambda case, sub: (case.observe_status("CLOSED", NOW) and case.category, sub)),
     ("proxy case", lambda case, sub: (setattr(case, "proxy_case", True) or case.category, sub)),
 ])
 def test_no_merge_across_categories_into_closed_or_proxy_cases(policy, reason, change):
     case = new_case(policy)
-    category, sub = change(case, repeat(policy, 2))
+    category, sub = change(case, repeat(policy, 2, summary="营业员态度很差，问什么都不耐烦"))
     assert find_case_to_join(sub, category, [case], policy) is None, reason
 
 
@@ -179,3 +179,53 @@ def test_a_case_file_round_trips_through_a_dict(policy):
     copy = CaseFile.from_dict(case.to_dict())
     assert copy == case and copy.to_dict() == case.to_dict()
     assert case.to_dict()["severity"] == 4 and case.to_dict()["contacts"][1]["channel"] == "REGULATOR"
+
+
+# ---- merge by problem, not by label (issue 16) ----
+
+def test_the_same_problem_in_a_category_of_the_same_family_joins_with_the_family_as_reason(policy):
+    case = new_case(policy, summary="手机信号很差，经常掉线")
+    assert case.category == "network_signal"
+    other_words = repeat(policy, 2, channel="WECHAT", summary="手机一直显示无服务", received_at=at(hours=3))
+    decided = classify("", other_words.matching_text, policy)
+    assert decided.category == "no_service"
+    match = find_match(other_words, decided.category, [case], policy)
+    assert match is not None and match.case is case and match.reason == "same_family:mobile_network"
+    event = link(case, other_words, policy, at(hours=3), match.reason)
+    assert event.merge_reason == "same_family:mobile_network"
+    assert case.contacts[-1].merge_reason == "same_family:mobile_network" and case.contacts[0].merge_reason == ""
+    assert case.history[-1]["reason"] == "same_family:mobile_network"
+    assert CaseFile.from_dict(case.to_dict()).contacts[-1].merge_reason == "same_family:mobile_network"
+
+
+def test_labels_that_disagree_still_join_when_the_texts_are_alike_and_the_similarity_is_recorded(policy):
+    case = new_case(policy, summary="营业员态度太差了，还骂人")
+    alike = repeat(policy, 2, summary="营业厅那个营业员态度太差，骂人", received_at=at(hours=1))
+    reason = same_problem(alike, "other", case, policy)   # as if the model had filed it elsewhere
+    assert reason is not None and reason.startswith("similar_text:")
+    assert float(reason.split(":")[1]) >= policy.merge.similarity
+
+
+def test_different_problems_of_one_customer_stay_apart(policy):
+    case = new_case(policy, summary="我家宽带又断网了")
+    billing = repeat(policy, 2, summary="这个月话费多扣了八十块", received_at=at(hours=1))
+    category = classify("", billing.matching_text, policy).category
+    assert category == "billing_dispute" and find_match(billing, category, [case], policy) is None
+
+
+def test_a_case_of_the_same_category_is_preferred_over_a_family_match(policy):
+    signal = new_case(policy, summary="手机信号很差，经常掉线")
+    no_service = new_case(policy, submission_id="S-9", summary="手机一直显示无服务", received_at=at(hours=1))
+    again = repeat(policy, 2, summary="家里信号差，打不了电话", received_at=at(hours=2))
+    match = find_match(again, "network_signal", [signal, no_service], policy)
+    assert match.case is signal and match.reason == "same_category"
+
+
+def test_a_split_undoes_a_family_merge(policy):
+    case = new_case(policy, summary="手机信号很差，经常掉线")
+    other = repeat(policy, 2, summary="手机一直显示无服务", received_at=at(hours=1))
+    link(case, other, policy, at(hours=1), "same_family:mobile_network")
+    result = split(case, other, operator="lead-1", reason="not the same phone", command_id="cmd-1",
+                   policy=policy, now=at(hours=2))
+    assert case.contact_count == 1 and result.new_case is not None
+    assert result.new_case.category == "no_service"

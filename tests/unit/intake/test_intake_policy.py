@@ -31,6 +31,7 @@ def test_the_fragment_file_holds_the_documented_defaults(policy):
     assert policy.proxy.categories == ("network_signal", "broadband_outage", "fixed_line_fault",
                                        "mobile_data_speed", "no_service")
     assert (policy.classifier.min_confidence, policy.classifier.candidates) == (0.5, 3)
+    assert policy.merge.families["no_service"] == "mobile_network" and policy.merge.similarity == 0.4
     assert policy.proxy.late_tolerance == timedelta(minutes=30)
     assert policy.social.brand_words == ("联通", "沃", "10010", "电信", "10000")
     assert policy.categories[0].id == "porting"
@@ -74,6 +75,10 @@ def test_tiers_left_out_of_the_priorities_keep_their_own_number():
     ("categories[2].id", lambda d: d["categories"][2].update(id="porting"), "duplicate rule id 'porting'"),
     ("classifier.min_confidence", lambda d: d["classifier"].update(min_confidence=1.5), "less than 1"),
     ("classifier.candidates", lambda d: d["classifier"].update(candidates=0), "at least 1"),
+    ("merge.families.charges", lambda d: d["merge"]["families"].update(charges=["network_signal"]),
+     "'network_signal' is already in family 'mobile_network'"),
+    ("merge.families.charges[0]", lambda d: d["merge"]["families"].update(charges=["roaming"]), "expected one of"),
+    ("merge.similarity", lambda d: d["merge"].update(similarity=0), "greater than 0"),
     ("categories", lambda d: d.update(categories={"id": "x"}), "expected a list"),
     ("severity[0].channel", lambda d: d["severity"][0].update(channel="FAX"), "expected one of"),
     ("severity[1].channel[1]", lambda d: d["severity"][1].update(channel=["SMS", "FAX"]), "expected one of"),
