@@ -1,10 +1,12 @@
-"""Load the customer directory (tiers for intake) from the operator's CSV export.
+"""Load the customer directory (tiers, regions and phone numbers for intake) from the operator's CSV export.
 
     python -m services.intake.directory load customers.csv
     python -m services.intake.directory load customers.csv --mongodb-uri mongodb://db:27017/ --database complaints_intake
 
-The CSV (UTF-8, with or without a BOM) has the header ``customer_id,tier,region`` (region optional, other
-columns ignored). Every row is checked before anything is written; with any error, up to 20 are reported
+The CSV (UTF-8, with or without a BOM) has the header ``customer_id,tier,region,phones`` (region and phones
+optional, other columns ignored; ``phones`` holds the customer's numbers in any notation, separated by ``;``,
+``|`` or ``/``). Intake resolves a submission that names no customer id by its phone through them.
+Every row is checked before anything is written; with any error, up to 20 are reported
 (line number and column) and nothing is written. Rows are then upserted by customer id into
 ``customer_directory`` in batches of 1000, so loading the same file twice changes nothing; customers absent
 from the file are left as they are. A customer id given twice keeps its last row.
@@ -25,7 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from services.intake.domain.normalise import canonical_phone
+
 COLLECTION = "customer_directory"  # documents.CustomerDirectoryEntry
+VERSION_COLLECTION = "customer_directory_version"  # counted up by each load; intake reads the directory again
+_PHONE_SEPARATORS = re.compile(r"[;|/]")   # not spaces: "138 0013 8000" is one number
 REQUIRED_COLUMNS = ("customer_id", "tier")
 TIERS = {"1": 1, "2": 2, "3": 3}
 MAX_ID_LENGTH = 200
@@ -69,7 +75,8 @@ def parse_directory(text: str) -> Parsed:
             parsed.error(f"line {reader.line_num}, header: missing column {', '.join(missing)} "
                          f"(expected customer_id,tier,region; got {','.join(header)})")
             return parsed
-        position = {name: columns.index(name) for name in ("customer_id", "tier", "region") if name in columns}
+        position = {name: columns.index(name) for name in ("customer_id", "tier", "region", "phones")
+                    if name in columns}
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
@@ -85,6 +92,12 @@ def parse_directory(text: str) -> Parsed:
                 return row[index].strip() if index is not None and index < len(row) else None
 
             customer_id, tier_text, region = cell("customer_id"), cell("tier"), cell("region")
+            phones = []
+            for number in (part.strip() for part in _PHONE_SEPARATORS.split(cell("phones") or "")):
+                if number and not canonical_phone(number):
+                    parsed.error(f"line {line}, phones: {number!r} is not a phone number")
+                elif number:
+                    phones.append(canonical_phone(number))
             problems = False
             if not customer_id:
                 parsed.error(f"line {line}, customer_id: must not be empty")
@@ -104,6 +117,8 @@ def parse_directory(text: str) -> Parsed:
                 parsed.duplicates += 1
                 del parsed.entries[customer_id]  # the last row wins, and takes the last position
             parsed.entries[customer_id] = {"tier": tier, "region": region or None}
+            if "phones" in position:
+                parsed.entries[customer_id]["phones"] = list(dict.fromkeys(phones))
     except csv.Error as error:
         parsed.error(f"line {reader.line_num}: not readable as CSV ({error})")
     if parsed.error_count:
@@ -131,7 +146,9 @@ def write_entries(collection: Any, entries: dict[str, dict[str, Any]], batch_siz
     for start in range(0, len(items), batch_size):
         batch = items[start:start + batch_size]
         result = collection.bulk_write(
-            [ReplaceOne({"_id": customer_id}, {"tier": entry["tier"], "region": entry["region"]}, upsert=True)
+            [ReplaceOne({"_id": customer_id}, {"tier": entry["tier"], "region": entry["region"],
+                                               **({"phones": entry["phones"]} if "phones" in entry else {})},
+                        upsert=True)
              for customer_id, entry in batch], ordered=True)
         counts["loaded"] += len(batch)
         counts["new"] += result.upserted_count
@@ -140,6 +157,11 @@ def write_entries(collection: Any, entries: dict[str, dict[str, Any]], batch_siz
         if progress:
             progress(counts["loaded"], len(items))
     return counts
+
+
+def mark_loaded(collection: Any) -> None:
+    """Count the load: intake checks this number every few seconds and reads the directory again."""
+    collection.database[VERSION_COLLECTION].update_one({"_id": "version"}, {"$inc": {"value": 1}}, upsert=True)
 
 
 def connect_collection(uri: str, database: str) -> tuple[Any, Any]:
@@ -214,6 +236,7 @@ def main(argv: list[str] | None = None,
 
         collection, client = connect(args.mongodb_uri, args.database)
         counts = write_entries(collection, parsed.entries, progress=progress)
+        mark_loaded(collection)
     except PyMongoError as error:
         message = " ".join(str(error).split())[:300]
         print(f"database failure at {where} after {loaded}/{len(parsed.entries)} customers "

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +28,8 @@ from .domain import events as ev
 from .domain.case import CaseFile
 from .domain.decision import apply_member_linked, decide
 from .domain.errors import IntakeError
+from .domain.identity import CustomerDirectory
+from .domain.normalise import canonical_phone
 from .domain.policy import IntakePolicy
 from .domain.proxy import ProxyDetector
 from .domain.social import MentionOutcome, SocialMention, assess_mention
@@ -42,6 +45,8 @@ STATUS_FROM_EVENT = {
 _CASES, _SUBMISSIONS = CaseRecord._get_collection_name(), SubmissionRecord._get_collection_name()
 _FAULTS = ProxyFault._get_collection_name()
 _VIEWS = CaseViewRecord._get_collection_name()
+_DIRECTORY = CustomerDirectoryEntry._get_collection_name()
+DIRECTORY_VERSION = "customer_directory_version"   # the loader counts its loads here (directory.py)
 
 
 class IntakeHandler(InboxHandler):
@@ -56,22 +61,30 @@ class IntakeHandler(InboxHandler):
     acts_on = event_names(*STATUS_FROM_EVENT, "deadline_set", "deadline_stopped", "deadline_resumed",
                           "deadline_breached", "case_escalated", "risk_threshold_crossed")
 
+    DIRECTORY_CHECK_SECONDS = 5.0  # how often the loader's version is read (one find by id)
+
     def __init__(self, database: Any, policy: IntakePolicy) -> None:
         super().__init__(database)
         self.policy = policy
+        # The customer directory is held whole (phone -> customer id, tier, region): a submission is
+        # resolved from memory, never by a read per event. Read again when the loader has loaded a file.
+        self.directory: CustomerDirectory | None = None
+        self._directory_version: Any = None
+        self._directory_checked = float("-inf")
         self.forget_state()
 
     # loading -----------------------------------------------------------------
     def load(self, batch: list[Incoming]) -> None:
+        self._refresh_directory()
         customers, case_ids, keys = set(), set(), set()
         for item in batch:
             kind = item.envelope.WhichOneof("payload")
             payload = getattr(item.envelope, kind)
             if kind == "complaint_submitted":
-                customers.add(payload.customer.id)
+                customers.add(self._customer_key(payload.customer))
                 keys.add(f"{channel_name(payload.channel)}:{payload.submission_id}")
-            elif kind == "social_mention" and payload.customer.id:
-                customers.add(payload.customer.id)
+            elif kind == "social_mention" and (payload.customer.id or payload.customer.phone):
+                customers.add(self._customer_key(payload.customer))
                 keys.add(f"WEIBO:{payload.mention_id}")
             elif item.envelope.case_id:
                 case_ids.add(item.envelope.case_id)
@@ -91,8 +104,6 @@ class IntakeHandler(InboxHandler):
         self._complete.update(unread)
         self.known = {doc["_id"]: doc["case_id"] for doc in self.database[_SUBMISSIONS].find(
             {"_id": {"$in": sorted(keys)}}, {"case_id": 1})}
-        self.tiers = {doc["_id"]: doc.get("tier") for doc in self.database[
-            CustomerDirectoryEntry._get_collection_name()].find({"_id": {"$in": sorted(customers)}})}
         if self.detector is None:  # read once, then held (dropped with the rest on failure)
             self.detector = self._load_detector()
         self.detector.prune(self.policy.proxy)
@@ -100,6 +111,23 @@ class IntakeHandler(InboxHandler):
         self.new_submissions: list[dict] = []
         self.opinions: list[dict] = []
         self.irrelevant_mentions = 0
+
+    def _customer_key(self, customer) -> str:
+        """The key ``normalise`` will give the submission, to read the customer's cases before it."""
+        phone = canonical_phone(customer.phone)
+        found = self.directory.customer_for(phone) if self.directory is not None else None
+        return customer.id.strip() or found or (f"phone:{phone}" if phone else "")
+
+    def _refresh_directory(self) -> None:
+        now = time.monotonic()
+        if now - self._directory_checked < self.DIRECTORY_CHECK_SECONDS:
+            return
+        self._directory_checked = now
+        marker = self.database[DIRECTORY_VERSION].find_one({"_id": "version"})
+        version = marker.get("value") if marker else None
+        if self.directory is None or version != self._directory_version:
+            self.directory = CustomerDirectory.from_documents(self.database[_DIRECTORY].find({}))
+            self._directory_version = version
 
     def _load_detector(self) -> ProxyDetector:
         """The faults' documents; a detector stored as one document (earlier versions) moves
@@ -147,7 +175,7 @@ class IntakeHandler(InboxHandler):
         return []
 
     def _submission(self, incoming: Incoming, raw: RawSubmission, complaint, now: datetime):
-        submission = normalise(raw, self.policy, now, directory=self.tiers.get)
+        submission = normalise(raw, self.policy, now, identity=self.directory)
         candidates = [self.cases[case_id] for case_id in sorted(self._by_customer.get(submission.customer_key, ()))
                       if case_id in self.cases and self.cases[case_id].is_open]
         decision = decide(submission, candidates, self.detector, self.policy, now, known=self.known)

@@ -162,6 +162,7 @@ def open_case(submission: Submission, classification: Classification, policy: In
         category_confidence=classification.confidence,
         category_candidates=[{"category": name, "confidence": p} for name, p in classification.candidates],
         proxy_case=submission.channel is Channel.PROXY)
-    case.note(now, "registered", submission=submission.key, category_rule=classification.rule,
+    case.note(now, "registered", submission=submission.key, identified_by=submission.customer_source.value,
+              category_rule=classification.rule,
               severity_rule=graded.rule_id)
     return case

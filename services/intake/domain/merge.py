@@ -100,7 +100,8 @@ def link(case: CaseFile, submission: Submission, policy: IntakePolicy, now: date
     graded = grade_case(case, policy)
     if graded.severity > case.severity:
         case.severity, case.severity_rule = graded.severity, graded.rule_id
-    case.note(now, "linked", submission=submission.key, channel=submission.channel.value, reason=reason)
+    case.note(now, "linked", submission=submission.key, channel=submission.channel.value, reason=reason,
+              identified_by=submission.customer_source.value)
     return SubmissionLinked(
         event_id=event_id_for("SubmissionLinked", case.case_id, submission.key), case_id=case.case_id,
         submission_id=submission.submission_id, channel=submission.channel.value,

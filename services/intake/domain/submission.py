@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from typing import Protocol
 
 from .errors import InvalidSubmission, InvalidTier
 from .ids import case_id_for, submission_key, submission_uuid
@@ -15,6 +16,20 @@ from .vocabulary import TIERS, Channel
 
 # Looks a customer's service tier up in the customer system; None when unknown.
 CustomerDirectory = Callable[[str], int | None]
+
+
+class CustomerSource(str, Enum):
+    EVENT = "event"                        # the sender named the customer id
+    DIRECTORY_PHONE = "directory_phone"    # only a phone, which the customer directory lists
+    PHONE = "phone"                        # only a phone the directory does not know: "phone:<number>"
+
+
+class Identity(Protocol):
+    """The customer directory as intake's rules ask it (domain.identity.CustomerDirectory)."""
+
+    def customer_for(self, phone: str) -> str | None: ...
+    def tier(self, customer_id: str) -> int | None: ...
+    def region(self, customer_id: str) -> str: ...
 
 
 class TierSource(str, Enum):
@@ -58,6 +73,7 @@ class Submission:
     received_at: datetime
     first_contact: str
     attributes: Mapping[str, str] = field(default_factory=dict)
+    customer_source: CustomerSource = CustomerSource.EVENT
 
     @property
     def key(self) -> str:
@@ -90,26 +106,36 @@ def priority_for(tier: int, policy: IntakePolicy) -> int:
 
 
 def normalise(raw: RawSubmission, policy: IntakePolicy, now: datetime,
-              directory: CustomerDirectory | None = None) -> Submission:
-    """Validate and normalise; a missing receive time is ``now``, one ahead of ``now`` is clamped to it."""
+              directory: CustomerDirectory | None = None, identity: Identity | None = None) -> Submission:
+    """Validate and normalise; a missing receive time is ``now``, one ahead of ``now`` is clamped to it.
+    ``identity`` (the customer directory in memory) resolves a phone-only submission to its customer
+    and gives tier and region where the event does not."""
     _require_aware(now, "now")
     if not (raw.submission_id or "").strip():
         raise InvalidSubmission("submission_id is empty")
     channel = Channel.parse(raw.channel)
     phone = canonical_phone(raw.phone)
     customer_id = (raw.customer_id or "").strip()
+    source = CustomerSource.EVENT if customer_id else CustomerSource.PHONE
+    if not customer_id and identity is not None:
+        found = identity.customer_for(phone)
+        if found:
+            customer_id, source = found, CustomerSource.DIRECTORY_PHONE
+    if directory is None and identity is not None:
+        directory = identity.tier
     customer_key = customer_id or (f"phone:{phone}" if phone else "")
     if not customer_key:
         raise InvalidSubmission(f"submission {raw.submission_id!r} names no customer (no id, no usable phone)")
     received_at = raw.received_at or now
     _require_aware(received_at, "received_at")
-    tier, source = resolve_tier(raw.tier, customer_id, directory, policy)
+    tier, tier_source = resolve_tier(raw.tier, customer_id, directory, policy)
+    region = (raw.region or "").strip() or (identity.region(customer_id) if identity and customer_id else "")
     return Submission(
         submission_id=raw.submission_id.strip(), channel=channel, customer_key=customer_key,
-        customer_id=customer_id, phone=phone, tier=tier, tier_source=source, region=(raw.region or "").strip(),
+        customer_id=customer_id, phone=phone, tier=tier, tier_source=tier_source, region=region,
         explicit_category=(raw.category or "").strip(), summary=raw.summary or "",
         matching_text=text_for_matching(raw.summary or "", channel), received_at=min(received_at, now),
-        first_contact=raw.first_contact or "", attributes=dict(raw.attributes or {}),
+        first_contact=raw.first_contact or "", attributes=dict(raw.attributes or {}), customer_source=source,
     )
 
 

@@ -76,10 +76,19 @@ def test_bytes_that_are_not_utf8_name_the_line():
     assert directory.decode("\ufeffcustomer_id,tier\n".encode("utf-8")) == "customer_id,tier\n"
 
 
+class FakeVersions:
+    def __init__(self) -> None:
+        self.updates: list[tuple] = []
+
+    def update_one(self, query, change, upsert=False):
+        self.updates.append((query, change, upsert))
+
+
 class FakeCollection:
     def __init__(self, fail_on_call: int | None = None) -> None:
         self.calls: list[dict] = []
         self.fail_on_call = fail_on_call
+        self.database = {directory.VERSION_COLLECTION: FakeVersions()}
 
     def bulk_write(self, requests, ordered=True):
         from pymongo.errors import AutoReconnect
@@ -123,6 +132,25 @@ def test_load_command_prints_progress_and_a_summary(tmp_path, capsys):
     assert "loaded 3000 customers into intake.customer_directory: 3000 new" in captured.out
     last = collection.calls[-1]["requests"][-1]
     assert last == ReplaceOne({"_id": "C1"}, {"tier": 1, "region": "sz"}, upsert=True)
+    # intake reads the directory again when this count moves
+    assert collection.database[directory.VERSION_COLLECTION].updates == [
+        ({"_id": "version"}, {"$inc": {"value": 1}}, True)]
+
+
+def test_phones_are_read_in_any_notation_and_kept_canonical():
+    parsed = directory.parse_directory(
+        "customer_id,tier,region,phones\nC1,1,gz,138 0013 8000; +86-20-1234-5678\nC2,2,sz,\n")
+    assert parsed.entries == {"C1": {"tier": 1, "region": "gz", "phones": ["+8613800138000", "+862012345678"]},
+                              "C2": {"tier": 2, "region": "sz", "phones": []}}
+    collection = FakeCollection()
+    directory.write_entries(collection, parsed.entries)
+    assert collection.calls[0]["requests"][0] == ReplaceOne(
+        {"_id": "C1"}, {"tier": 1, "region": "gz", "phones": ["+8613800138000", "+862012345678"]}, upsert=True)
+
+
+def test_a_bad_phone_names_the_line_and_column():
+    parsed = directory.parse_directory("customer_id,tier,phones\nC1,1,12345\n")
+    assert parsed.errors == ["line 2, phones: '12345' is not a phone number"] and parsed.entries == {}
 
 
 def test_load_command_with_errors_writes_nothing(tmp_path, capsys):
