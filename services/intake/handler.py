@@ -75,7 +75,9 @@ class IntakeHandler(InboxHandler):
 
     # loading -----------------------------------------------------------------
     def load(self, batch: list[Incoming]) -> None:
-        self._refresh_directory()
+        # a phone the directory does not list may have been loaded a moment ago: one find by id per
+        # such batch (not per event), the whole directory only when the loader has counted a load
+        self._refresh_directory(force=any(self._unresolved(item) for item in batch))
         customers, case_ids, keys = set(), set(), set()
         for item in batch:
             kind = item.envelope.WhichOneof("payload")
@@ -118,9 +120,16 @@ class IntakeHandler(InboxHandler):
         found = self.directory.customer_for(phone) if self.directory is not None else None
         return customer.id.strip() or found or (f"phone:{phone}" if phone else "")
 
-    def _refresh_directory(self) -> None:
+    def _unresolved(self, item: Incoming) -> bool:
+        kind = item.envelope.WhichOneof("payload")
+        if kind not in ("complaint_submitted", "social_mention"):
+            return False
+        customer = getattr(item.envelope, kind).customer
+        return not customer.id.strip() and bool(customer.phone) and self._customer_key(customer).startswith("phone:")
+
+    def _refresh_directory(self, force: bool = False) -> None:
         now = time.monotonic()
-        if now - self._directory_checked < self.DIRECTORY_CHECK_SECONDS:
+        if not force and now - self._directory_checked < self.DIRECTORY_CHECK_SECONDS:
             return
         self._directory_checked = now
         marker = self.database[DIRECTORY_VERSION].find_one({"_id": "version"})

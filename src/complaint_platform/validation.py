@@ -21,13 +21,19 @@ FUTURE_FIELDS = {"promised_reply_at", "due_at"}
 FUTURE_HORIZON = timedelta(days=3653)  # ten years
 
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "ComplaintSubmitted": ("submission_id", "channel", "customer.id", "summary"),
+    "ComplaintSubmitted": ("submission_id", "channel", "summary"),
     "SocialMention": ("mention_id", "text"),
     "WorkOrderFeedback": ("feedback_id", "case_id", "kind"),
     "ServiceRating": ("rating_id", "case_id", "result"),
     "AgentExplanation": ("explanation_id", "case_id", "text"),
     "CallbackResult": ("callback_id", "case_id", "outcome"),
     "CapaReport": ("report_id", "kind"),
+}
+# At least one of each group: a complaint names its customer by id or, on channels that know only the
+# number (SMS, WeChat without a linked account), by phone; intake resolves the phone through its
+# customer directory (issue 16).
+REQUIRED_ONE_OF: dict[str, tuple[tuple[str, ...], ...]] = {
+    "ComplaintSubmitted": (("customer.id", "customer.phone"),),
 }
 # Keyed by the field's full name: a bare name matched RiskThresholdCrossed.score too, a 0-100
 # risk score, and dead-lettered every threshold crossing above 5.
@@ -63,6 +69,9 @@ def validate(message: Message, now: datetime) -> None:
     for path in REQUIRED.get(message.DESCRIPTOR.name, ()):
         if not _has_value(message, path):
             raise InvalidEvent(path, "is required")
+    for group in REQUIRED_ONE_OF.get(message.DESCRIPTOR.name, ()):
+        if not any(_has_value(message, path) for path in group):
+            raise InvalidEvent(group[0], f"is required (or {', '.join(group[1:])})")
     _check(message, "", now)
 
 

@@ -29,7 +29,8 @@ MESSAGE = {topic: getattr(inbound_pb2, name) for topic, name in topics.INBOUND_M
 # The contract's required fields, written out here rather than imported, so a change to
 # validation.REQUIRED has to be a deliberate change of this test too.
 REQUIRED = {
-    "ComplaintSubmitted": ("submission_id", "channel", "customer.id", "summary"),
+    # and customer.id or customer.phone (validation.REQUIRED_ONE_OF; issue 16: phone-only complaints)
+    "ComplaintSubmitted": ("submission_id", "channel", "summary"),
     "SocialMention": ("mention_id", "text"),
     "WorkOrderFeedback": ("feedback_id", "case_id", "kind"),
     "ServiceRating": ("rating_id", "case_id", "result"),

@@ -80,8 +80,12 @@ def test_nested_and_range_checks():
         decode(record(bad_tier.SerializeToString()), NOW)
     no_customer = complaint()
     no_customer.ClearField("customer")
-    with pytest.raises(InvalidEvent, match="customer.id: is required"):
+    with pytest.raises(InvalidEvent, match=r"customer.id: is required \(or customer.phone\)"):
         decode(record(no_customer.SerializeToString()), NOW)
+    phone_only = complaint()
+    phone_only.customer.id = ""
+    phone_only.customer.phone = "138 0013 8000"  # intake resolves it through the customer directory
+    decode(record(phone_only.SerializeToString()), NOW)
 
 
 @pytest.mark.parametrize("moment", [datetime(1990, 1, 1, tzinfo=timezone.utc), NOW + timedelta(days=30)])
