@@ -11,6 +11,8 @@ import pymongo
 
 from complaints.v1 import (
     common_pb2,
+    customer_notifications_pb2,
+    envelope_pb2,
     intake_service_pb2,
     intake_service_pb2_grpc,
     verification_service_pb2,
@@ -27,13 +29,18 @@ from fault_ledger import (
     read_topics,
 )
 from fault_settings import SEED, say
+from complaint_platform.topics import CUSTOMER_NOTIFICATIONS, DEADLETTER, INTERNAL_TOPICS
 from tools.devstack import EmbeddedStack
+
+# steps the customer hears of at most once a handling round (awaiting the customer and promised
+# times may come again within a round)
+ONCE_A_ROUND = ("ACKNOWLEDGED", "WORK_TAKEN", "RESOLVED", "CALLBACK_SCHEDULED", "REOPENED", "CLOSED")
 
 
 def audit(stack: EmbeddedStack, plans, repeats, complaints, supervisor: Supervisor, started: float,
           inputs: dict[str, set[str]]) -> dict:
     problems: list[str] = []
-    ledger = Ledger(read_topics(stack.kafka_bootstrap))
+    ledger = Ledger(read_topics(stack.kafka_bootstrap, (*INTERNAL_TOPICS, CUSTOMER_NOTIFICATIONS, DEADLETTER)))
     say(f"read {sum(ledger.copies.values())} records ({len(ledger.events)} distinct events, "
         f"{len(ledger.dead_letters)} dead letters)", started)
     client = pymongo.MongoClient(stack.mongodb_uri)
@@ -240,7 +247,9 @@ def audit(stack: EmbeddedStack, plans, repeats, complaints, supervisor: Supervis
         problems.append(f"{name} exited by itself (code {code}) at {at:.0f}s; last log lines:\n{tail}")
     client.close()
 
-    duplicates = (len(differing) + sum(len(ids) > 1 for ids in orders.values())
+    told_problems, told, held = customer_notifications(ledger, dispatch, case_ids)
+    problems += told_problems
+    duplicates = (len(differing) + sum("told under" in problem for problem in told_problems) + sum(len(ids) > 1 for ids in orders.values())
                   + sum(len(ids) > 1 for ids in per_deadline.values()) + sum(len(ids) > 1 for ids in breaches.values())
                   + sum(len(ids) > 1 for ids in escalations.values()) + sum(len(ids) > 1 for ids in closed.values())
                   + sum(n > 1 for n in rounds.values()))
@@ -259,6 +268,7 @@ def audit(stack: EmbeddedStack, plans, repeats, complaints, supervisor: Supervis
         ("events on internal topics", f"{len(ledger.events)} distinct, {sum(ledger.copies.values())} records "
                                       f"({ledger.redelivered} ids published more than once, all identical copies: "
                                       f"{'yes' if not differing else 'NO'})"),
+        ("customer notifications", f"{told} published, {held} held for the morning (SMS at night)"),
         ("duplicates found", duplicates),
         ("intake views not matching events", len(wrong_status)),
         ("inputs sent (complaints, feedback, callbacks)", " / ".join(str(len(inputs[n])) for n in inputs)),
@@ -276,3 +286,26 @@ def intake_cases(intake) -> dict[str, dict]:
     views = {doc["_id"]: doc for doc in intake.case_views.find({}, {"escalation_level": 1, "overdue": 1})}
     return {doc["_id"]: {**doc, **views.get(doc["_id"], {})}
             for doc in intake.cases.find({}, {"status": 1, "contact_count": 1})}
+
+
+def customer_notifications(ledger: Ledger, dispatch, case_ids: set[str]) -> tuple[list[str], int, int]:
+    """Each step told once a round (published or still held through the quiet hours, by id), and
+    every customer's case acknowledged."""
+    told: dict[tuple[str, str, int], set[str]] = defaultdict(set)
+    published = ledger.named("CustomerNotification")
+    notices = [(e.event_id, e.payload) for e in published]
+    held = list(dispatch.held_notifications.find({}, {"value": 1}))
+    for doc in held:
+        envelope = envelope_pb2.Envelope()
+        envelope.ParseFromString(doc["value"])
+        notices.append((envelope.event_id, envelope.customer_notification))
+    for event_id, notice in notices:
+        step = customer_notifications_pb2.NotificationStep.Name(notice.step).removeprefix("NOTIFICATION_STEP_")
+        told[(notice.case_id, step, notice.round)].add(event_id)
+    problems = [f"case {case_id}: {step} in round {round_} told under {len(ids)} notification ids"
+                for (case_id, step, round_), ids in sorted(told.items()) if step in ONCE_A_ROUND and len(ids) > 1]
+    proxies = {e.case_id for e in ledger.named("CaseRegistered") if e.payload.proxy_case}
+    acknowledged = {case_id for (case_id, step, _) in told if step == "ACKNOWLEDGED"}
+    problems += [f"case {case_id}: the customer was never acknowledged"
+                 for case_id in sorted(case_ids - proxies - acknowledged)]
+    return problems, len({event_id for event_id, _ in notices}) - len(held), len(held)
