@@ -245,11 +245,12 @@ def audit(stack: EmbeddedStack, plans, repeats, complaints, supervisor: Supervis
                         f"{letter.reason}")
     for at, name, code, tail in supervisor.exits:
         problems.append(f"{name} exited by itself (code {code}) at {at:.0f}s; last log lines:\n{tail}")
-    client.close()
-
     told_problems, told, held = customer_notifications(ledger, dispatch, case_ids)
     problems += told_problems
-    duplicates = (len(differing) + sum("told under" in problem for problem in told_problems) + sum(len(ids) > 1 for ids in orders.values())
+    client.close()
+
+    duplicates = (len(differing) + sum("told under" in problem for problem in told_problems)
+                  + sum(len(ids) > 1 for ids in orders.values())
                   + sum(len(ids) > 1 for ids in per_deadline.values()) + sum(len(ids) > 1 for ids in breaches.values())
                   + sum(len(ids) > 1 for ids in escalations.values()) + sum(len(ids) > 1 for ids in closed.values())
                   + sum(n > 1 for n in rounds.values()))
@@ -265,7 +266,7 @@ def audit(stack: EmbeddedStack, plans, repeats, complaints, supervisor: Supervis
         ("verification records", len(records)),
         ("reopened", len(reopened)),
         ("closures", len(closed)),
-        ("events on internal topics", f"{len(ledger.events)} distinct, {sum(ledger.copies.values())} records "
+        ("events on the case and notification topics", f"{len(ledger.events)} distinct, {sum(ledger.copies.values())} records "
                                       f"({ledger.redelivered} ids published more than once, all identical copies: "
                                       f"{'yes' if not differing else 'NO'})"),
         ("customer notifications", f"{told} published, {held} held for the morning (SMS at night)"),

@@ -1,14 +1,15 @@
 """What the customer hears, on the real stack: a complaint through the whole loop (acknowledged,
-taken, awaited, resolved, callback, reopened, resolved again, callback, closed) gives exactly
+taken, reply time close, awaited, resolved, callback, reopened, resolved again, callback, closed) gives exactly
 the expected notifications, in order, once each; an SMS decided at night waits for the morning.
 
-These tests move the shared clock (by a month, then to a night and its morning), as the
+These tests move the shared clock (by days, a month, then to a night and its morning), as the
 closed-loop test does."""
 
 from __future__ import annotations
 
 import random
 import signal
+import time as clock
 import uuid
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -17,7 +18,8 @@ import grpc
 import pytest
 
 from complaints.v1 import case_events_pb2, common_pb2, customer_notifications_pb2 as N, inbound_pb2
-from complaints.v1 import dispatch_service_pb2, dispatch_service_pb2_grpc
+from complaints.v1 import (dispatch_service_pb2, dispatch_service_pb2_grpc, verification_service_pb2,
+                           verification_service_pb2_grpc)
 from complaint_platform.envelope import to_timestamp
 from complaint_platform.topics import (CALLBACK_RESULTS, CAPA_REPORTS, COMPLAINTS_SUBMITTED, CUSTOMER_NOTIFICATIONS,
                                        DEADLETTER, INTERNAL_TOPICS, WORKORDER_FEEDBACK)
@@ -104,6 +106,22 @@ def test_the_customer_asks_for_the_status_with_the_right_phone_and_a_wrong_one_l
     assert case_id not in refusals[0][1]
 
 
+def close_after_the_window(stack, listener, case_id, seen):
+    """Once verification waits for nothing but the recurrence window (the satisfied callback is
+    recorded), move the shared clock past it and its grace, and wait for the closure."""
+    records = verification_service_pb2_grpc.VerificationServiceStub(
+        grpc.insecure_channel(f"127.0.0.1:{stack.ports.grpc['verification']}"))
+    deadline = clock.monotonic() + 30
+    while True:
+        record = records.GetRecord(verification_service_pb2.GetRecordRequest(case_id=case_id), timeout=5).record
+        if record.blockers and all("window" in blocker for blocker in record.blockers):
+            break
+        assert clock.monotonic() < deadline, f"verification still waits for {list(record.blockers)}"
+        clock.sleep(0.3)
+    move_clock(stack, timedelta(days=31, hours=2))
+    collect_case(listener, case_id, lambda got: "CaseClosed" in names(got), seen=seen, timeout_s=90)
+
+
 def test_the_whole_loop_tells_the_customer_each_step_once_in_order(stack, publisher, listener):
     seen: list = []
     complaint, case_id, order = submit(stack, publisher, listener, common_pb2.CHANNEL_WECHAT, seen)
@@ -117,8 +135,16 @@ def test_the_whole_loop_tells_the_customer_each_step_once_in_order(stack, publis
     report(stack, publisher, case_id, order, F.FEEDBACK_KIND_ACCEPTED, "已接单")
     report(stack, publisher, case_id, order, F.FEEDBACK_KIND_ACCEPTED, "已接单")   # a second report: no news
     assert wait_steps(listener, case_id, 2, seen) == ["ACKNOWLEDGED", "WORK_TAKEN"]
+    reply_clock = collect_case(listener, case_id, lambda got: any(
+        e.name == "DeadlineSet" and e.payload.kind == case_events_pb2.DEADLINE_KIND_CASE_REPLY for e in got), seen=seen)
+    due = next(e.payload.due_at for e in reply_clock
+               if e.name == "DeadlineSet" and e.payload.kind == case_events_pb2.DEADLINE_KIND_CASE_REPLY)
+    # past 80% of the time to answer the customer: escalation warns, and the customer hears it is close
+    move_clock(stack, due.ToDatetime(tzinfo=timezone.utc) - service_now(stack) - timedelta(hours=2))
+    assert wait_steps(listener, case_id, 3, seen)[-1] == "PROMISE_APPROACHING"
+    assert notices(seen, case_id)[-1].payload.promised_reply_at == due
     report(stack, publisher, case_id, order, F.FEEDBACK_KIND_AWAITING_CUSTOMER, "请提供光猫背面的照片")
-    assert wait_steps(listener, case_id, 3, seen)[-1] == "AWAITING_CUSTOMER"
+    assert wait_steps(listener, case_id, 4, seen)[-1] == "AWAITING_CUSTOMER"
     assert "请提供光猫背面的照片" in notices(seen, case_id)[-1].payload.text
     report(stack, publisher, case_id, order, F.FEEDBACK_KIND_CUSTOMER_RESPONDED, "客户已提供照片")
     collect_case(listener, case_id, lambda got: "WorkOrderCustomerResponded" in names(got), seen=seen)
@@ -131,7 +157,7 @@ def test_the_whole_loop_tells_the_customer_each_step_once_in_order(stack, publis
     answered = dispatch_service_pb2.RecordCustomerReplyRequest(case_id=case_id, reply="已为您更换光猫，网络已恢复")
     assert owner_desk.RecordCustomerReply(answered, timeout=10).status == common_pb2.CASE_STATUS_RESOLVED
     owner_desk.RecordCustomerReply(answered, timeout=10)   # a client's retry: applied once, told once
-    assert wait_steps(listener, case_id, 5, seen)[-2:] == ["RESOLVED", "CALLBACK_SCHEDULED"]
+    assert wait_steps(listener, case_id, 6, seen)[-2:] == ["RESOLVED", "CALLBACK_SCHEDULED"]
     assert "已为您更换光猫，网络已恢复" in notices(seen, case_id)[-2].payload.text
 
     capa(stack, publisher, case_id, F.CAPA_KIND_RESPONSIBILITY, responsible_unit="guangzhou-broadband-ops",
@@ -145,26 +171,25 @@ def test_the_whole_loop_tells_the_customer_each_step_once_in_order(stack, publis
     publisher.publish(CALLBACK_RESULTS, callback(case_id, F.CALLBACK_OUTCOME_UNSATISFIED, "还是经常断网",
                                                  now=service_now(stack)), key=case_id)
     publisher.flush()
-    assert wait_steps(listener, case_id, 6, seen)[-1] == "REOPENED"
+    assert wait_steps(listener, case_id, 7, seen)[-1] == "REOPENED"
     events = collect_case(listener, case_id, lambda got: names(got).count("WorkOrderDispatched") >= 2, seen=seen)
     second = [e.payload for e in events if e.name == "WorkOrderDispatched"][-1]
     report(stack, publisher, case_id, second, F.FEEDBACK_KIND_REPLIED, "更换入户光纤")
     report(stack, publisher, case_id, second, F.FEEDBACK_KIND_CUSTOMER_REPLIED, "已更换入户光纤")
-    assert wait_steps(listener, case_id, 8, seen)[-2:] == ["RESOLVED", "CALLBACK_SCHEDULED"]
+    assert wait_steps(listener, case_id, 9, seen)[-2:] == ["RESOLVED", "CALLBACK_SCHEDULED"]
     publisher.publish(CALLBACK_RESULTS, callback(case_id, F.CALLBACK_OUTCOME_SATISFIED, now=service_now(stack)),
                       key=case_id)
     publisher.flush()
 
-    move_clock(stack, timedelta(days=31, hours=2))   # the recurrence window and its grace pass
-    collect_case(listener, case_id, lambda got: "CaseClosed" in names(got), seen=seen, timeout_s=90)
-    wait_steps(listener, case_id, 9, seen)
+    close_after_the_window(stack, listener, case_id, seen)
+    wait_steps(listener, case_id, 10, seen)
     for _ in listener.events(3.0):  # anything doubled would arrive now
         seen.append(_)
-    assert steps(seen, case_id) == ["ACKNOWLEDGED", "WORK_TAKEN", "AWAITING_CUSTOMER", "RESOLVED",
+    assert steps(seen, case_id) == ["ACKNOWLEDGED", "WORK_TAKEN", "PROMISE_APPROACHING", "AWAITING_CUSTOMER", "RESOLVED",
                                     "CALLBACK_SCHEDULED", "REOPENED", "RESOLVED", "CALLBACK_SCHEDULED", "CLOSED"]
     told = notices(seen, case_id)
     assert len({e.envelope.event_id for e in told}) == len(told)
-    assert [e.payload.round for e in told] == [0, 0, 0, 0, 0, 1, 1, 1, 1]
+    assert [e.payload.round for e in told] == [0, 0, 0, 0, 0, 0, 1, 1, 1, 1]
 
 
 def distinct(events, case_id):
@@ -226,8 +251,7 @@ def test_dispatch_killed_twice_mid_loop_still_tells_each_step_once(stack, publis
     publisher.publish(CALLBACK_RESULTS, callback(case_id, F.CALLBACK_OUTCOME_SATISFIED, now=service_now(stack)),
                       key=case_id)
     publisher.flush()
-    move_clock(stack, timedelta(days=31, hours=2))
-    collect_case(listener, case_id, lambda got: "CaseClosed" in names(got), seen=seen, timeout_s=90)
+    close_after_the_window(stack, listener, case_id, seen)
     wait_distinct(listener, case_id, 9, seen)
     seen.extend(listener.events(3.0))
     told = distinct(seen, case_id)
