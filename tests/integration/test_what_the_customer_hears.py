@@ -2,8 +2,9 @@
 taken, reply time close, awaited, resolved, callback, reopened, resolved again, callback, closed) gives exactly
 the expected notifications, in order, once each; an SMS decided at night waits for the morning.
 
-These tests move the shared clock (by days, a month, then to a night and its morning), as the
-closed-loop test does."""
+These tests move the shared clock by months in all (to 2 h before a reply deadline, twice past a
+recurrence window, then to a night and its morning): the file is named to run after every other
+integration test, whose messages carry the machine's own time, not the services' moved clock."""
 
 from __future__ import annotations
 
