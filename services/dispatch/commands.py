@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from complaint_platform.commands import CommandPipeline, Decision, command_events
+from complaint_platform.commands import CommandPipeline, Decision, command_events, command_identity
 from complaint_platform.envelope import event_id_for
 from complaint_platform.grpc_errors import BadRequest, NotFound
 from complaint_platform.handling import Outgoing
@@ -40,20 +40,24 @@ class DispatchCommands:
         self._policy = policy
 
     # Command ids come from the request's content, so a client's retry is applied once.
-    def reassign(self, case_id: str, new_owner: str, reason: str, by: str = "") -> str:
-        command = inputs.ReassignOwner(event_id_for(case_id, "reassign", new_owner, reason), new_owner, reason, by)
+    def reassign(self, case_id: str, new_owner: str, reason: str, by: str, request_id: str = "") -> str:
+        command = inputs.ReassignOwner(
+            event_id_for(case_id, "reassign", *command_identity(request_id, new_owner, reason)), new_owner, reason, by)
         return self._run(case_id, command.command_id,
                          lambda case, now: (case.reassign(command, now), lambda: case.owner))
 
-    def consult(self, case_id: str, question: str, promised_reply_at: datetime) -> str:
-        command = inputs.RequestConsult(event_id_for(case_id, "consult", question, promised_reply_at.isoformat()),
-                                        question, promised_reply_at)
+    def consult(self, case_id: str, question: str, promised_reply_at: datetime, by: str, request_id: str = "") -> str:
+        command = inputs.RequestConsult(
+            event_id_for(case_id, "consult", *command_identity(request_id, question, promised_reply_at.isoformat())),
+            question, promised_reply_at, by)
         return self._run(case_id, command.command_id,
                          lambda case, now: (case.request_consult(command, self._policy, now),
                                             lambda: case.work_orders[-1].work_order_id))
 
-    def customer_reply(self, case_id: str, reply: str, replied_at: datetime | None) -> str:
-        command = inputs.RecordCustomerReply(event_id_for(case_id, "reply", reply), reply, replied_at)
+    def customer_reply(self, case_id: str, reply: str, replied_at: datetime | None, by: str,
+                       request_id: str = "") -> str:
+        command = inputs.RecordCustomerReply(event_id_for(case_id, "reply", *command_identity(request_id, reply)),
+                                             reply, replied_at, by)
         return self._run(case_id, command.command_id,
                          lambda case, now: (case.record_customer_reply(command, now), lambda: case.status))
 

@@ -11,6 +11,7 @@ from typing import Any
 from complaints.v1 import case_events_pb2, common_pb2, customer_notifications_pb2 as notices_pb2
 from complaints.v1 import dispatch_service_pb2 as pb, dispatch_service_pb2_grpc
 from complaint_platform.envelope import from_timestamp, to_timestamp
+from complaint_platform.access import acting
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
 from complaint_platform.paging import decode_token, encode_token, page_size, rows_after, scope_of
 
@@ -135,7 +136,8 @@ class DispatchServicer(dispatch_service_pb2_grpc.DispatchServiceServicer):
         if not request.reason.strip():
             raise BadRequest("reason is required")
         owner = self._commands.reassign(require_id(request.case_id, "case_id"),
-                                        require_id(request.new_owner, "new_owner"), request.reason)
+                                        require_id(request.new_owner, "new_owner"), request.reason,
+                                        acting(request.operator), request.request_id)
         return pb.ReassignOwnerResponse(owner=owner)
 
     @rpc
@@ -143,7 +145,7 @@ class DispatchServicer(dispatch_service_pb2_grpc.DispatchServiceServicer):
         if not request.HasField("promised_reply_at"):
             raise BadRequest("promised_reply_at is required")
         order_id = self._commands.consult(require_id(request.case_id, "case_id"), request.question,
-                                          from_timestamp(request.promised_reply_at))
+                                          from_timestamp(request.promised_reply_at), acting(""), request.request_id)
         return pb.RequestConsultResponse(work_order=order_view(WorkOrderRecord.objects(work_order_id=order_id).first()))
 
     @rpc
@@ -151,7 +153,7 @@ class DispatchServicer(dispatch_service_pb2_grpc.DispatchServiceServicer):
         if not request.reply.strip():
             raise BadRequest("reply is required")
         status = self._commands.customer_reply(require_id(request.case_id, "case_id"), request.reply,
-                                               from_timestamp(request.replied_at))
+                                               from_timestamp(request.replied_at), acting(""), request.request_id)
         return pb.RecordCustomerReplyResponse(status=common_pb2.CaseStatus.Value(f"CASE_STATUS_{status}"))
 
 

@@ -59,7 +59,8 @@ def to_messages(case: rules.DispatchCase, events: list) -> list[tuple[Any, str]]
             messages.append((case_events_pb2.OwnerAssigned(case_id=case.case_id, owner=event.owner), "owner"))
         elif isinstance(event, ev.OwnerReassigned):
             messages.append((case_events_pb2.OwnerAssigned(case_id=case.case_id, owner=event.owner,
-                                                           previous_owner=event.previous_owner, reason=event.reason),
+                                                           previous_owner=event.previous_owner, reason=event.reason,
+                                                           assigned_by=event.by),
                              f"owner:{event.owner}:{event.reassigned_at.isoformat()}"))
         elif isinstance(event, ev.WorkOrderDispatched):
             messages.append((dispatched(event), event.work_order_id))

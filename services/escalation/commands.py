@@ -2,9 +2,10 @@
 the handler's thread through the platform's command pipeline; the deadline-firing timer is in
 ``clocks.py``.
 
-A command's id comes from its content, and a case keeps the ids of the last commands and events
-applied to it: a client that retries after a timeout is answered with the case as it stands,
-and the command is applied once (one urging, one yellow card).
+A command's id comes from the client's request id, or without one from its content, and a case
+keeps the ids of the last commands and events applied to it: a client that retries after a timeout
+is answered with the case as it stands, and the command is applied once (one urging, one yellow
+card). The actor is the authenticated caller (access.acting).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from complaints.v1 import case_events_pb2
-from complaint_platform.commands import CommandPipeline, Decision
+from complaint_platform.commands import CommandPipeline, Decision, command_identity
 from complaint_platform.envelope import event_id_for
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id
 from complaint_platform.inbox import AppliedEvents
@@ -34,27 +35,29 @@ class EscalationCommands:
         self._pipeline = CommandPipeline(database, gateway, CASES_SUPERVISION, "escalation",
                                          settled=lambda case_ids, ok: release(case_ids))
 
-    def mark_for_supervision(self, case_id: str, supervisor: str, reason: str) -> SupervisedCase:
+    def mark_for_supervision(self, case_id: str, supervisor: str, reason: str, request_id: str = "") -> SupervisedCase:
         if not reason.strip():
             raise BadRequest("reason is required")
         supervisor = require_id(supervisor, "supervisor")
-        return self._run(case_id, ("supervise", supervisor, reason), lambda case, now: [
+        return self._run(case_id, ("supervise", *command_identity(request_id, supervisor, reason)), lambda case, now: [
             (case_events_pb2.SupervisionOpened(case_id=case.case_id, supervisor=e.supervisor, reason=e.reason),
              "supervision") for e in case.supervise(supervisor, reason, now)])
 
-    def urge(self, case_id: str, by: str, note: str) -> SupervisedCase:
+    def urge(self, case_id: str, by: str, note: str, request_id: str = "") -> SupervisedCase:
         by = require_id(by, "by")
 
         def urge(case: SupervisedCase, now: datetime) -> list:
             if not case.supervisor:
                 raise BadRequest(f"case {case.case_id} is not on the supervision list")
             case.urge(by, note, now)
-            return []
+            # an event: the owner's systems and the timeline see the urging, not only the list
+            return [(case_events_pb2.CaseUrged(case_id=case.case_id, by=by, note=note, urgings=len(case.urgings)),
+                     "urged")]
 
-        return self._run(case_id, ("urge", by, note), urge)
+        return self._run(case_id, ("urge", *command_identity(request_id, by, note)), urge)
 
     def record_finding(self, case_id: str, agent_id: str, finding: str, yellow_card: bool, shift_leader: str,
-                       month: str) -> SupervisedCase:
+                       month: str, request_id: str = "") -> SupervisedCase:
         """A yellow card counts once per agent and month however often the command is sent."""
         agent = require_id(agent_id, "agent_id")
 
@@ -68,8 +71,8 @@ class EscalationCommands:
                 unit.update(store.YELLOW_CARDS, {"_id": f"{agent}:{month}"},
                             {"$inc": {"count": 1}, "$set": {"agent_id": agent, "month": month}}, upsert=True)
 
-        return self._run(case_id, ("finding", agent, finding, str(yellow_card), shift_leader, month), record,
-                         count_card)
+        return self._run(case_id, ("finding", month, *command_identity(request_id, agent, finding, str(yellow_card),
+                                                                        shift_leader)), record, count_card)
 
     def _run(self, case_id: str, content: tuple[str, ...], action, extra=None) -> SupervisedCase:
         case_id = require_id(case_id, "case_id")

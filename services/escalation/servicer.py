@@ -8,6 +8,7 @@ from typing import Any
 
 from complaints.v1 import common_pb2, escalation_service_pb2 as pb, escalation_service_pb2_grpc
 from complaint_platform.envelope import from_timestamp, to_timestamp
+from complaint_platform.access import acting
 from complaint_platform.grpc_errors import NotFound, require_id, rpc
 from complaint_platform.paging import page_by_time
 
@@ -128,18 +129,20 @@ class EscalationServicer(escalation_service_pb2_grpc.EscalationServiceServicer):
 
     @rpc
     def MarkForSupervision(self, request, context):
-        case = self._commands.mark_for_supervision(request.case_id, request.supervisor, request.reason)
+        case = self._commands.mark_for_supervision(request.case_id, acting(request.supervisor, ""), request.reason,
+                                                   request.request_id)
         return pb.MarkForSupervisionResponse(entry=entry_view(case))
 
     @rpc
     def Urge(self, request, context):
-        return pb.UrgeResponse(entry=entry_view(self._commands.urge(request.case_id, request.by, request.note)))
+        return pb.UrgeResponse(entry=entry_view(self._commands.urge(request.case_id, acting(request.by, ""), request.note,
+                                                                    request.request_id)))
 
     @rpc
     def RecordShiftLeaderFinding(self, request, context):
         agent, month = request.agent_id, store.month_of(self._clock.now())
         self._commands.record_finding(request.case_id, agent, request.finding, request.yellow_card,
-                                      request.shift_leader, month)
+                                      acting(request.shift_leader, ""), month, request.request_id)
         doc = self._database[store.YELLOW_CARDS].find_one({"_id": f"{agent}:{month}"}) or {}
         return pb.RecordShiftLeaderFindingResponse(yellow_cards_this_month=doc.get("count", 0))
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from complaints.v1 import common_pb2, intake_service_pb2, intake_service_pb2_grpc
 from complaint_platform.envelope import from_timestamp, to_timestamp
+from complaint_platform.access import acting
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
 from complaint_platform.paging import decode_token, encode_token, page_size, rows_after, scope_of
 
@@ -194,7 +195,7 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
         new_case_id = self._commands.split(require_id(request.case_id, "case_id"),
                                            submission_key(request.channel,
                                                           require_id(request.submission_id, "submission_id")),
-                                           request.operator or "operator", request.reason)
+                                           acting(request.operator), request.reason)
         record = CaseRecord._get_collection().find_one({"_id": new_case_id})
         return intake_service_pb2.SplitSubmissionResponse(new_case=case_view(record, _view_of(new_case_id)))
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,25 +154,43 @@ class AccessInterceptor(grpc.ServerInterceptor):
         if not decision.allowed:
             return _refusal(continuation(handler_call_details), decision)
         handler = continuation(handler_call_details)
-        if caller is not None and caller.role == "auditor" and handler is not None \
-                and handler_call_details.method not in UNMASKED_METHODS:
-            return _masked_for_auditors(handler)
-        return handler
+        if caller is None or handler is None:
+            return handler
+        mask = caller.role == "auditor" and handler_call_details.method not in UNMASKED_METHODS
+        return _as_caller(handler, caller, masked if mask else None)
 
 
-def _masked_for_auditors(handler):
-    """The same method, its answers passed through role_masking.masked (auditors read every case
-    but see no full phone number or name)."""
+# Who the running RPC's token names (commands record them as the actor); None with access control off.
+CALLER: ContextVar[Caller | None] = ContextVar("grpc_caller", default=None)
+
+
+def acting(given: str, fallback: str = "operator") -> str:
+    """The actor of a command: the authenticated caller's name; with access control off (the
+    embedded stack on loopback), the name the request gives, or ``fallback``."""
+    caller = CALLER.get()
+    if caller is not None:
+        return caller.name
+    return given.strip() or fallback
+
+
+def _as_caller(handler, caller: Caller, mask):
+    """The same method run knowing its caller (``CALLER``), its answers passed through ``mask``
+    when given (auditors read every case but see no full phone number or name)."""
+    mask = mask or (lambda response: response)
 
     if handler.unary_unary is not None:
         def unary(request, context):
-            return masked(handler.unary_unary(request, context))
+            known = CALLER.set(caller)
+            try:
+                return mask(handler.unary_unary(request, context))
+            finally:
+                CALLER.reset(known)
 
         return grpc.unary_unary_rpc_method_handler(unary, handler.request_deserializer, handler.response_serializer)
     if handler.unary_stream is not None:
-        def stream(request, context):
+        def stream(request, context):  # only reads stream: no command needs the caller here
             for response in handler.unary_stream(request, context):
-                yield masked(response)
+                yield mask(response)
 
         return grpc.unary_stream_rpc_method_handler(stream, handler.request_deserializer, handler.response_serializer)
     return handler

@@ -28,10 +28,16 @@ from typing import Any
 from google.protobuf.message import Message
 
 from .envelope import event_id_for, wrap
-from .grpc_errors import NotFound
+from .grpc_errors import NotFound, require_id
 from .handling import Outgoing
 from .mongo import UnitOfWork, stage
 from .streaming import outgoing
+
+
+def command_identity(request_id: str, *content: str) -> tuple[str, ...]:
+    """What names a command: the client's request id when it sends one (its retries carry the same,
+    and two requests alike in content are two commands), otherwise the command's content."""
+    return ("request", require_id(request_id, "request_id")) if request_id else content
 
 
 def command_events(topic: str, producer: str, command_id: str, case_id: str,

@@ -5,7 +5,9 @@ refuses and the page says so), and the downloads open. Screenshots go to test-re
 
 from __future__ import annotations
 
+import json
 import re
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -225,3 +227,45 @@ def test_an_auditors_lookups_show_no_full_phone_number_an_operators_do(console_s
     assert mobile.search(answers("operator"))  # the case has a phone number, and operators see it
     seen = answers("auditor")
     assert "CaseRegistered" in seen and not mobile.search(seen), mobile.findall(seen)
+
+
+def test_commands_are_applied_once_per_request_id_and_name_the_authenticated_caller(console_stack, traffic):
+    """A retry with the same request id is answered, not applied; a new id with the same content is a
+    new command; the actor is the token's name whatever the request says; an urging is an event."""
+    import grpc
+
+    from complaints.v1 import (dispatch_service_pb2 as dsp, dispatch_service_pb2_grpc, escalation_service_pb2 as esc,
+                               escalation_service_pb2_grpc)
+
+    case_id, ports = traffic[1], console_stack.ports.grpc
+    credentials = (("authorization", f"Bearer {TOKENS['operator']}"),)
+    supervision = escalation_service_pb2_grpc.EscalationServiceStub(
+        grpc.insecure_channel(f"127.0.0.1:{ports['escalation']}"))
+    supervision.MarkForSupervision(esc.MarkForSupervisionRequest(case_id=case_id, supervisor="sup-zhang",
+                                                                 reason="多次来电"), metadata=credentials, timeout=10)
+    before = len(supervision.GetCaseSupervision(esc.GetCaseSupervisionRequest(case_id=case_id), metadata=credentials,
+                                                timeout=10).supervision.urgings)
+    urge = esc.UrgeRequest(case_id=case_id, by="somebody-else", note="请尽快回复", request_id="urge-0001")
+    supervision.Urge(urge, metadata=credentials, timeout=10)
+    entry = supervision.Urge(urge, metadata=credentials, timeout=10).entry  # the client's retry
+    assert len(entry.urgings) == before + 1 and entry.urgings[-1].by == "operator-test"
+    urge.request_id = "urge-0002"  # the same words, a second urging
+    assert len(supervision.Urge(urge, metadata=credentials, timeout=10).entry.urgings) == before + 2
+
+    dispatch = dispatch_service_pb2_grpc.DispatchServiceStub(grpc.insecure_channel(f"127.0.0.1:{ports['dispatch']}"))
+    dispatch.ReassignOwner(dsp.ReassignOwnerRequest(case_id=case_id, new_owner="agent-9002", reason="轮岗",
+                                                    operator="typed-name", request_id="reassign-0001"),
+                           metadata=credentials, timeout=10)
+    deadline = time.monotonic() + 20
+    while True:
+        entries = supervision.GetTimeline(esc.GetTimelineRequest(case_id=case_id), metadata=credentials,
+                                          timeout=10).entries
+        urged = [json.dumps(json.loads(e.json), ensure_ascii=False) for e in entries if e.event_type.endswith("CaseUrged")]
+        reassigned = [json.loads(e.json) for e in entries if e.event_type.endswith("OwnerAssigned")
+                      and "agent-9002" in e.json]
+        if len(urged) >= 2 and reassigned or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert len([text for text in urged if "请尽快回复" in text]) == 2, ([e.event_type for e in entries], urged)
+    assert reassigned and "operator-test" in json.dumps(reassigned, ensure_ascii=False)
+    assert "typed-name" not in json.dumps(reassigned, ensure_ascii=False)

@@ -139,16 +139,18 @@ class SubmissionSplit(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., new_case_id: _Optional[str] = ..., submission_id: _Optional[str] = ..., operator: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class OwnerAssigned(_message.Message):
-    __slots__ = ("case_id", "owner", "previous_owner", "reason")
+    __slots__ = ("case_id", "owner", "previous_owner", "reason", "assigned_by")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     OWNER_FIELD_NUMBER: _ClassVar[int]
     PREVIOUS_OWNER_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNED_BY_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     owner: str
     previous_owner: str
     reason: str
-    def __init__(self, case_id: _Optional[str] = ..., owner: _Optional[str] = ..., previous_owner: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    assigned_by: str
+    def __init__(self, case_id: _Optional[str] = ..., owner: _Optional[str] = ..., previous_owner: _Optional[str] = ..., reason: _Optional[str] = ..., assigned_by: _Optional[str] = ...) -> None: ...
 
 class WorkOrderDispatched(_message.Message):
     __slots__ = ("case_id", "work_order_id", "department", "level", "kind", "priority", "category", "tier", "channel", "region", "promised_reply_at", "replaces_work_order_id")
@@ -370,6 +372,18 @@ class CaseEscalated(_message.Message):
     unit: str
     reason: str
     def __init__(self, case_id: _Optional[str] = ..., level: _Optional[int] = ..., role: _Optional[str] = ..., unit: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class CaseUrged(_message.Message):
+    __slots__ = ("case_id", "by", "note", "urgings")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    BY_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    URGINGS_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    by: str
+    note: str
+    urgings: int
+    def __init__(self, case_id: _Optional[str] = ..., by: _Optional[str] = ..., note: _Optional[str] = ..., urgings: _Optional[int] = ...) -> None: ...
 
 class SupervisionOpened(_message.Message):
     __slots__ = ("case_id", "supervisor", "reason")

@@ -117,16 +117,18 @@ class ListOwnerCasesResponse(_message.Message):
     def __init__(self, cases: _Optional[_Iterable[_Union[OwnerCaseView, _Mapping]]] = ...) -> None: ...
 
 class ReassignOwnerRequest(_message.Message):
-    __slots__ = ("case_id", "new_owner", "reason", "operator")
+    __slots__ = ("case_id", "new_owner", "reason", "operator", "request_id")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     NEW_OWNER_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     OPERATOR_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     new_owner: str
     reason: str
     operator: str
-    def __init__(self, case_id: _Optional[str] = ..., new_owner: _Optional[str] = ..., reason: _Optional[str] = ..., operator: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, case_id: _Optional[str] = ..., new_owner: _Optional[str] = ..., reason: _Optional[str] = ..., operator: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class ReassignOwnerResponse(_message.Message):
     __slots__ = ("owner",)
@@ -135,14 +137,16 @@ class ReassignOwnerResponse(_message.Message):
     def __init__(self, owner: _Optional[str] = ...) -> None: ...
 
 class RequestConsultRequest(_message.Message):
-    __slots__ = ("case_id", "question", "promised_reply_at")
+    __slots__ = ("case_id", "question", "promised_reply_at", "request_id")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     QUESTION_FIELD_NUMBER: _ClassVar[int]
     PROMISED_REPLY_AT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     question: str
     promised_reply_at: _timestamp_pb2.Timestamp
-    def __init__(self, case_id: _Optional[str] = ..., question: _Optional[str] = ..., promised_reply_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    request_id: str
+    def __init__(self, case_id: _Optional[str] = ..., question: _Optional[str] = ..., promised_reply_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class RequestConsultResponse(_message.Message):
     __slots__ = ("work_order",)
@@ -151,14 +155,16 @@ class RequestConsultResponse(_message.Message):
     def __init__(self, work_order: _Optional[_Union[WorkOrderView, _Mapping]] = ...) -> None: ...
 
 class RecordCustomerReplyRequest(_message.Message):
-    __slots__ = ("case_id", "reply", "replied_at")
+    __slots__ = ("case_id", "reply", "replied_at", "request_id")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     REPLY_FIELD_NUMBER: _ClassVar[int]
     REPLIED_AT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     reply: str
     replied_at: _timestamp_pb2.Timestamp
-    def __init__(self, case_id: _Optional[str] = ..., reply: _Optional[str] = ..., replied_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    request_id: str
+    def __init__(self, case_id: _Optional[str] = ..., reply: _Optional[str] = ..., replied_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class RecordCustomerReplyResponse(_message.Message):
     __slots__ = ("status",)

@@ -27,17 +27,17 @@ from complaints.v1 import common_pb2 as complaints_dot_v1_dot_common__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&complaints/v1/escalation_service.proto\x12\rcomplaints.v1\x1a\x1f\x63omplaints/v1/case_events.proto\x1a\x1a\x63omplaints/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbb\x01\n\x0c\x44\x65\x61\x64lineView\x12\x13\n\x0b\x64\x65\x61\x64line_id\x18\x01 \x01(\t\x12)\n\x04kind\x18\x02 \x01(\x0e\x32\x1b.complaints.v1.DeadlineKind\x12\x12\n\nsubject_id\x18\x03 \x01(\t\x12*\n\x06\x64ue_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x05state\x18\x05 \x01(\x0e\x32\x1c.complaints.v1.DeadlineState\",\n\x19GetCaseSupervisionRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"\xe8\x01\n\x1aGetCaseSupervisionResponse\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12.\n\tdeadlines\x18\x02 \x03(\x0b\x32\x1b.complaints.v1.DeadlineView\x12\x18\n\x10\x65scalation_level\x18\x03 \x01(\x05\x12\x0f\n\x07overdue\x18\x04 \x01(\x08\x12\x16\n\x0eregulator_risk\x18\x05 \x01(\x01\x12\x12\n\nsupervised\x18\x06 \x01(\x08\x12\x32\n\x0bsupervision\x18\x07 \x01(\x0b\x32\x1d.complaints.v1.SupervisedCase\"\'\n\x16ListAtRiskCasesRequest\x12\r\n\x05limit\x18\x01 \x01(\x05\"V\n\nAtRiskCase\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\r\n\x05score\x18\x02 \x01(\x01\x12\x0e\n\x06region\x18\x03 \x01(\t\x12\x18\n\x10\x65scalation_level\x18\x04 \x01(\x05\"C\n\x17ListAtRiskCasesResponse\x12(\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x19.complaints.v1.AtRiskCase\"F\n\x1aListSupervisedCasesRequest\x12(\n\x04page\x18\x01 \x01(\x0b\x32\x1a.complaints.v1.PageRequest\"J\n\x06Urging\x12\n\n\x02\x62y\x18\x01 \x01(\t\x12\x0c\n\x04note\x18\x02 \x01(\t\x12&\n\x02\x61t\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x98\x01\n\x0eSupervisedCase\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x12\n\nsupervisor\x18\x02 \x01(\t\x12)\n\x05since\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12&\n\x07urgings\x18\x05 \x03(\x0b\x32\x15.complaints.v1.Urging\"d\n\x1bListSupervisedCasesResponse\x12,\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x1d.complaints.v1.SupervisedCase\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"P\n\x19MarkForSupervisionRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x12\n\nsupervisor\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"J\n\x1aMarkForSupervisionResponse\x12,\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x1d.complaints.v1.SupervisedCase\"8\n\x0bUrgeRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\n\n\x02\x62y\x18\x02 \x01(\t\x12\x0c\n\x04note\x18\x03 \x01(\t\"<\n\x0cUrgeResponse\x12,\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x1d.complaints.v1.SupervisedCase\"\x80\x01\n\x1fRecordShiftLeaderFindingRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x10\n\x08\x61gent_id\x18\x02 \x01(\t\x12\x0f\n\x07\x66inding\x18\x03 \x01(\t\x12\x13\n\x0byellow_card\x18\x04 \x01(\x08\x12\x14\n\x0cshift_leader\x18\x05 \x01(\t\"C\n RecordShiftLeaderFindingResponse\x12\x1f\n\x17yellow_cards_this_month\x18\x01 \x01(\x05\"k\n\x12GetBulletinRequest\x12-\n\x06period\x18\x01 \x01(\x0e\x32\x1d.complaints.v1.BulletinPeriod\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"#\n\x13GetBulletinResponse\x12\x0c\n\x04json\x18\x01 \x01(\t\"%\n\x12GetTimelineRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"\x86\x01\n\rTimelineEntry\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x12\n\nevent_type\x18\x02 \x01(\t\x12\x10\n\x08producer\x18\x03 \x01(\t\x12/\n\x0boccurred_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04json\x18\x05 \x01(\t\"o\n\x13GetTimelineResponse\x12-\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1c.complaints.v1.TimelineEntry\x12)\n\x06status\x18\x02 \x01(\x0e\x32\x19.complaints.v1.CaseStatus\";\n\x17ListWatchedCasesRequest\x12\r\n\x05limit\x18\x01 \x01(\x05\x12\x11\n\tmin_level\x18\x02 \x01(\x05\"\xa8\x01\n\x0bWatchedCase\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\r\n\x05owner\x18\x02 \x01(\t\x12\x12\n\ndepartment\x18\x03 \x01(\t\x12\x0e\n\x06region\x18\x04 \x01(\t\x12\x18\n\x10\x65scalation_level\x18\x05 \x01(\x05\x12\x0f\n\x07overdue\x18\x06 \x01(\x08\x12\x16\n\x0eregulator_risk\x18\x07 \x01(\x01\x12\x12\n\nsupervised\x18\x08 \x01(\x08\"T\n\x18ListWatchedCasesResponse\x12)\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x1a.complaints.v1.WatchedCase\x12\r\n\x05total\x18\x02 \x01(\x05*\xd1\x01\n\rDeadlineState\x12\x1e\n\x1a\x44\x45\x41\x44LINE_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x44\x45\x41\x44LINE_STATE_OPEN\x10\x01\x12\x19\n\x15\x44\x45\x41\x44LINE_STATE_WARNED\x10\x02\x12\x1b\n\x17\x44\x45\x41\x44LINE_STATE_BREACHED\x10\x03\x12\x16\n\x12\x44\x45\x41\x44LINE_STATE_MET\x10\x04\x12\x1c\n\x18\x44\x45\x41\x44LINE_STATE_CANCELLED\x10\x05\x12\x19\n\x15\x44\x45\x41\x44LINE_STATE_PAUSED\x10\x06*\x85\x01\n\x0e\x42ulletinPeriod\x12\x1f\n\x1b\x42ULLETIN_PERIOD_UNSPECIFIED\x10\x00\x12\x19\n\x15\x42ULLETIN_PERIOD_DAILY\x10\x01\x12\x1a\n\x16\x42ULLETIN_PERIOD_WEEKLY\x10\x02\x12\x1b\n\x17\x42ULLETIN_PERIOD_MONTHLY\x10\x03\x32\x88\x07\n\x11\x45scalationService\x12i\n\x12GetCaseSupervision\x12(.complaints.v1.GetCaseSupervisionRequest\x1a).complaints.v1.GetCaseSupervisionResponse\x12`\n\x0fListAtRiskCases\x12%.complaints.v1.ListAtRiskCasesRequest\x1a&.complaints.v1.ListAtRiskCasesResponse\x12l\n\x13ListSupervisedCases\x12).complaints.v1.ListSupervisedCasesRequest\x1a*.complaints.v1.ListSupervisedCasesResponse\x12i\n\x12MarkForSupervision\x12(.complaints.v1.MarkForSupervisionRequest\x1a).complaints.v1.MarkForSupervisionResponse\x12?\n\x04Urge\x12\x1a.complaints.v1.UrgeRequest\x1a\x1b.complaints.v1.UrgeResponse\x12{\n\x18RecordShiftLeaderFinding\x12..complaints.v1.RecordShiftLeaderFindingRequest\x1a/.complaints.v1.RecordShiftLeaderFindingResponse\x12T\n\x0bGetBulletin\x12!.complaints.v1.GetBulletinRequest\x1a\".complaints.v1.GetBulletinResponse\x12\x63\n\x10ListWatchedCases\x12&.complaints.v1.ListWatchedCasesRequest\x1a\'.complaints.v1.ListWatchedCasesResponse\x12T\n\x0bGetTimeline\x12!.complaints.v1.GetTimelineRequest\x1a\".complaints.v1.GetTimelineResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&complaints/v1/escalation_service.proto\x12\rcomplaints.v1\x1a\x1f\x63omplaints/v1/case_events.proto\x1a\x1a\x63omplaints/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbb\x01\n\x0c\x44\x65\x61\x64lineView\x12\x13\n\x0b\x64\x65\x61\x64line_id\x18\x01 \x01(\t\x12)\n\x04kind\x18\x02 \x01(\x0e\x32\x1b.complaints.v1.DeadlineKind\x12\x12\n\nsubject_id\x18\x03 \x01(\t\x12*\n\x06\x64ue_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x05state\x18\x05 \x01(\x0e\x32\x1c.complaints.v1.DeadlineState\",\n\x19GetCaseSupervisionRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"\xe8\x01\n\x1aGetCaseSupervisionResponse\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12.\n\tdeadlines\x18\x02 \x03(\x0b\x32\x1b.complaints.v1.DeadlineView\x12\x18\n\x10\x65scalation_level\x18\x03 \x01(\x05\x12\x0f\n\x07overdue\x18\x04 \x01(\x08\x12\x16\n\x0eregulator_risk\x18\x05 \x01(\x01\x12\x12\n\nsupervised\x18\x06 \x01(\x08\x12\x32\n\x0bsupervision\x18\x07 \x01(\x0b\x32\x1d.complaints.v1.SupervisedCase\"\'\n\x16ListAtRiskCasesRequest\x12\r\n\x05limit\x18\x01 \x01(\x05\"V\n\nAtRiskCase\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\r\n\x05score\x18\x02 \x01(\x01\x12\x0e\n\x06region\x18\x03 \x01(\t\x12\x18\n\x10\x65scalation_level\x18\x04 \x01(\x05\"C\n\x17ListAtRiskCasesResponse\x12(\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x19.complaints.v1.AtRiskCase\"F\n\x1aListSupervisedCasesRequest\x12(\n\x04page\x18\x01 \x01(\x0b\x32\x1a.complaints.v1.PageRequest\"J\n\x06Urging\x12\n\n\x02\x62y\x18\x01 \x01(\t\x12\x0c\n\x04note\x18\x02 \x01(\t\x12&\n\x02\x61t\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x98\x01\n\x0eSupervisedCase\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x12\n\nsupervisor\x18\x02 \x01(\t\x12)\n\x05since\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12&\n\x07urgings\x18\x05 \x03(\x0b\x32\x15.complaints.v1.Urging\"d\n\x1bListSupervisedCasesResponse\x12,\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x1d.complaints.v1.SupervisedCase\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"d\n\x19MarkForSupervisionRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x12\n\nsupervisor\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"J\n\x1aMarkForSupervisionResponse\x12,\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x1d.complaints.v1.SupervisedCase\"L\n\x0bUrgeRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\n\n\x02\x62y\x18\x02 \x01(\t\x12\x0c\n\x04note\x18\x03 \x01(\t\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"<\n\x0cUrgeResponse\x12,\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x1d.complaints.v1.SupervisedCase\"\x94\x01\n\x1fRecordShiftLeaderFindingRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x10\n\x08\x61gent_id\x18\x02 \x01(\t\x12\x0f\n\x07\x66inding\x18\x03 \x01(\t\x12\x13\n\x0byellow_card\x18\x04 \x01(\x08\x12\x14\n\x0cshift_leader\x18\x05 \x01(\t\x12\x12\n\nrequest_id\x18\x06 \x01(\t\"C\n RecordShiftLeaderFindingResponse\x12\x1f\n\x17yellow_cards_this_month\x18\x01 \x01(\x05\"k\n\x12GetBulletinRequest\x12-\n\x06period\x18\x01 \x01(\x0e\x32\x1d.complaints.v1.BulletinPeriod\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"#\n\x13GetBulletinResponse\x12\x0c\n\x04json\x18\x01 \x01(\t\"%\n\x12GetTimelineRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"\x86\x01\n\rTimelineEntry\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x12\n\nevent_type\x18\x02 \x01(\t\x12\x10\n\x08producer\x18\x03 \x01(\t\x12/\n\x0boccurred_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04json\x18\x05 \x01(\t\"o\n\x13GetTimelineResponse\x12-\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1c.complaints.v1.TimelineEntry\x12)\n\x06status\x18\x02 \x01(\x0e\x32\x19.complaints.v1.CaseStatus\";\n\x17ListWatchedCasesRequest\x12\r\n\x05limit\x18\x01 \x01(\x05\x12\x11\n\tmin_level\x18\x02 \x01(\x05\"\xa8\x01\n\x0bWatchedCase\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\r\n\x05owner\x18\x02 \x01(\t\x12\x12\n\ndepartment\x18\x03 \x01(\t\x12\x0e\n\x06region\x18\x04 \x01(\t\x12\x18\n\x10\x65scalation_level\x18\x05 \x01(\x05\x12\x0f\n\x07overdue\x18\x06 \x01(\x08\x12\x16\n\x0eregulator_risk\x18\x07 \x01(\x01\x12\x12\n\nsupervised\x18\x08 \x01(\x08\"T\n\x18ListWatchedCasesResponse\x12)\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x1a.complaints.v1.WatchedCase\x12\r\n\x05total\x18\x02 \x01(\x05*\xd1\x01\n\rDeadlineState\x12\x1e\n\x1a\x44\x45\x41\x44LINE_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x44\x45\x41\x44LINE_STATE_OPEN\x10\x01\x12\x19\n\x15\x44\x45\x41\x44LINE_STATE_WARNED\x10\x02\x12\x1b\n\x17\x44\x45\x41\x44LINE_STATE_BREACHED\x10\x03\x12\x16\n\x12\x44\x45\x41\x44LINE_STATE_MET\x10\x04\x12\x1c\n\x18\x44\x45\x41\x44LINE_STATE_CANCELLED\x10\x05\x12\x19\n\x15\x44\x45\x41\x44LINE_STATE_PAUSED\x10\x06*\x85\x01\n\x0e\x42ulletinPeriod\x12\x1f\n\x1b\x42ULLETIN_PERIOD_UNSPECIFIED\x10\x00\x12\x19\n\x15\x42ULLETIN_PERIOD_DAILY\x10\x01\x12\x1a\n\x16\x42ULLETIN_PERIOD_WEEKLY\x10\x02\x12\x1b\n\x17\x42ULLETIN_PERIOD_MONTHLY\x10\x03\x32\x88\x07\n\x11\x45scalationService\x12i\n\x12GetCaseSupervision\x12(.complaints.v1.GetCaseSupervisionRequest\x1a).complaints.v1.GetCaseSupervisionResponse\x12`\n\x0fListAtRiskCases\x12%.complaints.v1.ListAtRiskCasesRequest\x1a&.complaints.v1.ListAtRiskCasesResponse\x12l\n\x13ListSupervisedCases\x12).complaints.v1.ListSupervisedCasesRequest\x1a*.complaints.v1.ListSupervisedCasesResponse\x12i\n\x12MarkForSupervision\x12(.complaints.v1.MarkForSupervisionRequest\x1a).complaints.v1.MarkForSupervisionResponse\x12?\n\x04Urge\x12\x1a.complaints.v1.UrgeRequest\x1a\x1b.complaints.v1.UrgeResponse\x12{\n\x18RecordShiftLeaderFinding\x12..complaints.v1.RecordShiftLeaderFindingRequest\x1a/.complaints.v1.RecordShiftLeaderFindingResponse\x12T\n\x0bGetBulletin\x12!.complaints.v1.GetBulletinRequest\x1a\".complaints.v1.GetBulletinResponse\x12\x63\n\x10ListWatchedCases\x12&.complaints.v1.ListWatchedCasesRequest\x1a\'.complaints.v1.ListWatchedCasesResponse\x12T\n\x0bGetTimeline\x12!.complaints.v1.GetTimelineRequest\x1a\".complaints.v1.GetTimelineResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'complaints.v1.escalation_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DEADLINESTATE']._serialized_start=2457
-  _globals['_DEADLINESTATE']._serialized_end=2666
-  _globals['_BULLETINPERIOD']._serialized_start=2669
-  _globals['_BULLETINPERIOD']._serialized_end=2802
+  _globals['_DEADLINESTATE']._serialized_start=2517
+  _globals['_DEADLINESTATE']._serialized_end=2726
+  _globals['_BULLETINPERIOD']._serialized_start=2729
+  _globals['_BULLETINPERIOD']._serialized_end=2862
   _globals['_DEADLINEVIEW']._serialized_start=152
   _globals['_DEADLINEVIEW']._serialized_end=339
   _globals['_GETCASESUPERVISIONREQUEST']._serialized_start=341
@@ -59,33 +59,33 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTSUPERVISEDCASESRESPONSE']._serialized_start=1123
   _globals['_LISTSUPERVISEDCASESRESPONSE']._serialized_end=1223
   _globals['_MARKFORSUPERVISIONREQUEST']._serialized_start=1225
-  _globals['_MARKFORSUPERVISIONREQUEST']._serialized_end=1305
-  _globals['_MARKFORSUPERVISIONRESPONSE']._serialized_start=1307
-  _globals['_MARKFORSUPERVISIONRESPONSE']._serialized_end=1381
-  _globals['_URGEREQUEST']._serialized_start=1383
-  _globals['_URGEREQUEST']._serialized_end=1439
-  _globals['_URGERESPONSE']._serialized_start=1441
-  _globals['_URGERESPONSE']._serialized_end=1501
-  _globals['_RECORDSHIFTLEADERFINDINGREQUEST']._serialized_start=1504
-  _globals['_RECORDSHIFTLEADERFINDINGREQUEST']._serialized_end=1632
-  _globals['_RECORDSHIFTLEADERFINDINGRESPONSE']._serialized_start=1634
-  _globals['_RECORDSHIFTLEADERFINDINGRESPONSE']._serialized_end=1701
-  _globals['_GETBULLETINREQUEST']._serialized_start=1703
-  _globals['_GETBULLETINREQUEST']._serialized_end=1810
-  _globals['_GETBULLETINRESPONSE']._serialized_start=1812
-  _globals['_GETBULLETINRESPONSE']._serialized_end=1847
-  _globals['_GETTIMELINEREQUEST']._serialized_start=1849
-  _globals['_GETTIMELINEREQUEST']._serialized_end=1886
-  _globals['_TIMELINEENTRY']._serialized_start=1889
-  _globals['_TIMELINEENTRY']._serialized_end=2023
-  _globals['_GETTIMELINERESPONSE']._serialized_start=2025
-  _globals['_GETTIMELINERESPONSE']._serialized_end=2136
-  _globals['_LISTWATCHEDCASESREQUEST']._serialized_start=2138
-  _globals['_LISTWATCHEDCASESREQUEST']._serialized_end=2197
-  _globals['_WATCHEDCASE']._serialized_start=2200
-  _globals['_WATCHEDCASE']._serialized_end=2368
-  _globals['_LISTWATCHEDCASESRESPONSE']._serialized_start=2370
-  _globals['_LISTWATCHEDCASESRESPONSE']._serialized_end=2454
-  _globals['_ESCALATIONSERVICE']._serialized_start=2805
-  _globals['_ESCALATIONSERVICE']._serialized_end=3709
+  _globals['_MARKFORSUPERVISIONREQUEST']._serialized_end=1325
+  _globals['_MARKFORSUPERVISIONRESPONSE']._serialized_start=1327
+  _globals['_MARKFORSUPERVISIONRESPONSE']._serialized_end=1401
+  _globals['_URGEREQUEST']._serialized_start=1403
+  _globals['_URGEREQUEST']._serialized_end=1479
+  _globals['_URGERESPONSE']._serialized_start=1481
+  _globals['_URGERESPONSE']._serialized_end=1541
+  _globals['_RECORDSHIFTLEADERFINDINGREQUEST']._serialized_start=1544
+  _globals['_RECORDSHIFTLEADERFINDINGREQUEST']._serialized_end=1692
+  _globals['_RECORDSHIFTLEADERFINDINGRESPONSE']._serialized_start=1694
+  _globals['_RECORDSHIFTLEADERFINDINGRESPONSE']._serialized_end=1761
+  _globals['_GETBULLETINREQUEST']._serialized_start=1763
+  _globals['_GETBULLETINREQUEST']._serialized_end=1870
+  _globals['_GETBULLETINRESPONSE']._serialized_start=1872
+  _globals['_GETBULLETINRESPONSE']._serialized_end=1907
+  _globals['_GETTIMELINEREQUEST']._serialized_start=1909
+  _globals['_GETTIMELINEREQUEST']._serialized_end=1946
+  _globals['_TIMELINEENTRY']._serialized_start=1949
+  _globals['_TIMELINEENTRY']._serialized_end=2083
+  _globals['_GETTIMELINERESPONSE']._serialized_start=2085
+  _globals['_GETTIMELINERESPONSE']._serialized_end=2196
+  _globals['_LISTWATCHEDCASESREQUEST']._serialized_start=2198
+  _globals['_LISTWATCHEDCASESREQUEST']._serialized_end=2257
+  _globals['_WATCHEDCASE']._serialized_start=2260
+  _globals['_WATCHEDCASE']._serialized_end=2428
+  _globals['_LISTWATCHEDCASESRESPONSE']._serialized_start=2430
+  _globals['_LISTWATCHEDCASESRESPONSE']._serialized_end=2514
+  _globals['_ESCALATIONSERVICE']._serialized_start=2865
+  _globals['_ESCALATIONSERVICE']._serialized_end=3769
 # @@protoc_insertion_point(module_scope)

@@ -141,14 +141,16 @@ class ListSupervisedCasesResponse(_message.Message):
     def __init__(self, cases: _Optional[_Iterable[_Union[SupervisedCase, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class MarkForSupervisionRequest(_message.Message):
-    __slots__ = ("case_id", "supervisor", "reason")
+    __slots__ = ("case_id", "supervisor", "reason", "request_id")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     SUPERVISOR_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     supervisor: str
     reason: str
-    def __init__(self, case_id: _Optional[str] = ..., supervisor: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, case_id: _Optional[str] = ..., supervisor: _Optional[str] = ..., reason: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class MarkForSupervisionResponse(_message.Message):
     __slots__ = ("entry",)
@@ -157,14 +159,16 @@ class MarkForSupervisionResponse(_message.Message):
     def __init__(self, entry: _Optional[_Union[SupervisedCase, _Mapping]] = ...) -> None: ...
 
 class UrgeRequest(_message.Message):
-    __slots__ = ("case_id", "by", "note")
+    __slots__ = ("case_id", "by", "note", "request_id")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     BY_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     by: str
     note: str
-    def __init__(self, case_id: _Optional[str] = ..., by: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, case_id: _Optional[str] = ..., by: _Optional[str] = ..., note: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class UrgeResponse(_message.Message):
     __slots__ = ("entry",)
@@ -173,18 +177,20 @@ class UrgeResponse(_message.Message):
     def __init__(self, entry: _Optional[_Union[SupervisedCase, _Mapping]] = ...) -> None: ...
 
 class RecordShiftLeaderFindingRequest(_message.Message):
-    __slots__ = ("case_id", "agent_id", "finding", "yellow_card", "shift_leader")
+    __slots__ = ("case_id", "agent_id", "finding", "yellow_card", "shift_leader", "request_id")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     FINDING_FIELD_NUMBER: _ClassVar[int]
     YELLOW_CARD_FIELD_NUMBER: _ClassVar[int]
     SHIFT_LEADER_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     agent_id: str
     finding: str
     yellow_card: bool
     shift_leader: str
-    def __init__(self, case_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., finding: _Optional[str] = ..., yellow_card: _Optional[bool] = ..., shift_leader: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, case_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., finding: _Optional[str] = ..., yellow_card: _Optional[bool] = ..., shift_leader: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class RecordShiftLeaderFindingResponse(_message.Message):
     __slots__ = ("yellow_cards_this_month",)

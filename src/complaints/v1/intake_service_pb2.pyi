@@ -165,18 +165,20 @@ class ListProxyMembersResponse(_message.Message):
     def __init__(self, member_case_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class SplitSubmissionRequest(_message.Message):
-    __slots__ = ("case_id", "channel", "submission_id", "operator", "reason")
+    __slots__ = ("case_id", "channel", "submission_id", "operator", "reason", "request_id")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
     OPERATOR_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     channel: _common_pb2.Channel
     submission_id: str
     operator: str
     reason: str
-    def __init__(self, case_id: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., submission_id: _Optional[str] = ..., operator: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, case_id: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., submission_id: _Optional[str] = ..., operator: _Optional[str] = ..., reason: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class SplitSubmissionResponse(_message.Message):
     __slots__ = ("new_case",)
