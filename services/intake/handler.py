@@ -26,7 +26,7 @@ from .documents import (
 )
 from .domain import events as ev
 from .domain.case import CaseFile
-from .domain.decision import apply_member_linked, decide
+from .domain.decision import apply_member_linked, count_mention, decide
 from .domain.errors import IntakeError
 from .domain.identity import CustomerDirectory
 from .domain.normalise import canonical_phone
@@ -197,18 +197,23 @@ class IntakeHandler(InboxHandler):
             "received_at": submission.received_at, "summary": complaint.summary if complaint else raw.summary,
             "summary_normalised": submission.matching_text, "first_contact": submission.first_contact,
             "merge_reason": decision.merge_reason})
-        for case in decision.changed_cases:
+        return self._apply(incoming, decision.changed_cases, decision.events, decision.members_elsewhere,
+                           complaint, now)
+
+    def _apply(self, incoming: Incoming, changed_cases, events, members_elsewhere, complaint, now: datetime):
+        """Hold and mark the cases a decision changed, link the proxy members held elsewhere, emit."""
+        for case in changed_cases:
             self.cases[case.case_id] = case
             self._by_customer.setdefault(case.customer_key, set()).add(case.case_id)
             self.views.setdefault(case.case_id, {})
             self.changed.add(case.case_id)
-        for event in decision.events:
-            if isinstance(event, ev.ProxyMemberLinked) and event.member_case_id in decision.members_elsewhere:
+        for event in events:
+            if isinstance(event, ev.ProxyMemberLinked) and event.member_case_id in members_elsewhere:
                 member = self._case(event.member_case_id)
                 if member is not None and apply_member_linked(member, event, now):
                     self.changed.add(member.case_id)
         envelopes = []
-        for event in decision.events:
+        for event in events:
             message = to_message(event, complaint)
             if message is not None:
                 envelopes.append(self.emit(incoming, message, event.case_id, now, discriminator=event.event_id))
@@ -224,12 +229,15 @@ class IntakeHandler(InboxHandler):
             return self._submission(incoming, decision.complaint, None, now)
         if decision.outcome is MentionOutcome.PUBLIC_OPINION and decision.opinion is not None:
             opinion = decision.opinion
+            counted = count_mention(opinion.mention_id, opinion.region, opinion.category, opinion.posted_at,
+                                    self.detector, self.policy, now)
             self.opinions.append({"_id": opinion.mention_id, "platform": opinion.platform, "text": opinion.text,
                                   "region": opinion.region, "category": opinion.category, "url": opinion.url,
+                                  "category_rule": opinion.category_rule,
                                   "posted_at": from_timestamp(mention.posted_at) or now,
-                                  "proxy_case_id": getattr(opinion, "proxy_case_id", "")})
-        else:
-            self.irrelevant_mentions += 1
+                                  "proxy_case_id": counted.proxy_case_id or opinion.proxy_case_id})
+            return self._apply(incoming, counted.changed_cases, counted.events, counted.members_elsewhere, None, now)
+        self.irrelevant_mentions += 1
         return []
 
     def _observe(self, kind: str, payload, envelope: envelope_pb2.Envelope, now: datetime) -> None:

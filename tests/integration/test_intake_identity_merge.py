@@ -119,3 +119,39 @@ def test_a_phone_only_submission_joins_the_case_of_the_customer_the_directory_na
         (other, 1, region)
     view = intake_stub(stack).GetCase(intake_service_pb2.GetCaseRequest(case_id=opened.case_id), timeout=2).case
     assert (view.customer_id, view.tier, view.region, view.priority) == (other, 1, region, 1)
+
+
+def test_anonymous_weibo_posts_raise_a_proxy_case_together_with_hotline_reports(stack, tail, publisher):
+    from datetime import datetime, timezone
+
+    from complaints.v1 import inbound_pb2
+    from complaint_platform.envelope import to_timestamp
+    from complaint_platform.topics import SOCIAL_MENTIONS
+
+    rng, region = random.Random(1616), f"social-{uuid.uuid4().hex[:8]}"
+    hotline = [complaint(rng, customer_id=f"C-{uuid.uuid4().hex[:10]}", channel=common_pb2.CHANNEL_HOTLINE,
+                         region=region, summary="宽带断网了，家里完全上不了网") for _ in range(15)]
+    publish(publisher, *hotline)
+    seen: list = []
+    deadline = time.monotonic() + 60
+    while True:  # every registration, also those that came in one poll with another
+        registered = {e.case_id for e in seen if e.name == "CaseRegistered" and e.payload.customer.region == region}
+        if len(registered) == len(hotline) or time.monotonic() > deadline:
+            break
+        seen.extend(tail.poll(0.2))
+    assert len(registered) == len(hotline)
+    assert not [e for e in seen if e.name == "ProxyCaseRaised" and e.payload.region == region]  # 15 < 20
+
+    # five posts by people nobody can name, without a signal word: the model says what they are about
+    for n in range(5):
+        post = inbound_pb2.SocialMention(mention_id=f"M-{uuid.uuid4().hex[:12]}", platform="weibo",
+                                         author=f"路人{n}", text="@联通客服 小区宽带全挂了，光猫红灯闪个不停",
+                                         url=f"https://weibo.example/{n}", region=region)
+        post.posted_at.CopyFrom(to_timestamp(datetime.now(timezone.utc)))
+        publisher.publish(SOCIAL_MENTIONS, post, key=post.mention_id, as_json=True)
+    publisher.flush()
+    raised = wait_for(tail, lambda e: e.name == "ProxyCaseRaised" and e.payload.region == region, seen=seen)
+    assert raised.payload.category == "broadband_outage"
+    assert sorted(raised.payload.member_case_ids) == sorted(registered)   # the cases; the posts counted
+    view = intake_stub(stack).GetCase(intake_service_pb2.GetCaseRequest(case_id=raised.case_id), timeout=2).case
+    assert view.proxy_case

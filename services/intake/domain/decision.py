@@ -17,6 +17,7 @@ from .proxy import ProxyDetector, ProxyJoined, ProxyRaised
 from .submission import Submission
 
 PROXY_FIRST_CONTACT = "complaint-centre"
+MENTION_MEMBER = "mention:"   # how an anonymous public post is counted in a fault's window
 
 
 class Outcome(str, Enum):
@@ -67,13 +68,10 @@ def decide(submission: Submission, open_cases: Iterable[CaseFile], detector: Pro
     proxy = detector.observe(case.case_id, case.region, case.category, case.registered_at, policy.proxy)
     elsewhere: tuple[str, ...] = ()
     if isinstance(proxy, ProxyRaised):
-        proxy_case = open_proxy_case(proxy, policy, now)
+        proxy_case, raised_events = raise_proxy_case(proxy, policy, now)
         changed.append(proxy_case)
-        events += [registered_event(proxy_case, None, now),
-                   ProxyCaseRaised(event_id_for("ProxyCaseRaised", proxy.proxy_case_id), proxy.proxy_case_id,
-                                   proxy.region, proxy.category, proxy.member_case_ids, now)]
-        events += [member_linked(proxy.proxy_case_id, member, now) for member in proxy.member_case_ids]
-        elsewhere = tuple(member for member in proxy.member_case_ids if member != case.case_id)
+        events += raised_events
+        elsewhere = tuple(member for member in proxy_case.proxy_members if member != case.case_id)
         case.join_proxy(proxy.proxy_case_id, now)
     elif isinstance(proxy, ProxyJoined):
         events.append(member_linked(proxy.proxy_case_id, case.case_id, now))
@@ -82,18 +80,61 @@ def decide(submission: Submission, open_cases: Iterable[CaseFile], detector: Pro
                           elsewhere)
 
 
+def is_mention(member: str) -> bool:
+    return member.startswith(MENTION_MEMBER)
+
+
+def raise_proxy_case(proxy: ProxyRaised, policy: IntakePolicy,
+                     now: datetime) -> tuple[CaseFile, list[IntakeEvent]]:
+    """The proxy case and what it tells: its registration, the raise and one link per member case
+    (anonymous public posts count towards the threshold but are not cases: they are not linked)."""
+    proxy_case = open_proxy_case(proxy, policy, now)
+    cases = tuple(member for member in proxy.member_case_ids if not is_mention(member))
+    events: list[IntakeEvent] = [
+        registered_event(proxy_case, None, now),
+        ProxyCaseRaised(event_id_for("ProxyCaseRaised", proxy.proxy_case_id), proxy.proxy_case_id, proxy.region,
+                        proxy.category, cases, now)]
+    events += [member_linked(proxy.proxy_case_id, member, now) for member in cases]
+    return proxy_case, events
+
+
+@dataclass(frozen=True)
+class MentionCounted:
+    """An anonymous public post counted towards its fault (region and category)."""
+
+    proxy_case_id: str                          # the proxy case it now belongs to, if any
+    events: tuple[IntakeEvent, ...] = ()
+    changed_cases: tuple[CaseFile, ...] = ()    # a newly raised proxy case
+    members_elsewhere: tuple[str, ...] = ()     # cases that now belong to it: apply their links
+
+
+def count_mention(mention_id: str, region: str, category: str, posted_at: datetime, detector: ProxyDetector,
+                  policy: IntakePolicy, now: datetime) -> MentionCounted:
+    """Posts from people we cannot name are reports of a fault too: with the hotline's reports they can
+    cross the proxy threshold (代用户投诉), or they join the fault's open proxy case."""
+    proxy = detector.observe(f"{MENTION_MEMBER}{mention_id}", region, category, posted_at, policy.proxy)
+    if isinstance(proxy, ProxyRaised):
+        proxy_case, events = raise_proxy_case(proxy, policy, now)
+        return MentionCounted(proxy.proxy_case_id, tuple(events), (proxy_case,), tuple(proxy_case.proxy_members))
+    if isinstance(proxy, ProxyJoined):
+        return MentionCounted(proxy.proxy_case_id)
+    return MentionCounted(detector.incident_for(region, category, posted_at, policy.proxy) or "" if region else "")
+
+
 def open_proxy_case(raised: ProxyRaised, policy: IntakePolicy, now: datetime) -> CaseFile:
     """The centre's own case for the fault: served first, owned by the network complaint desk."""
     count = len(raised.member_case_ids)
+    posts = sum(1 for member in raised.member_case_ids if is_mention(member))
     case = CaseFile(
         case_id=raised.proxy_case_id, customer_key=f"proxy:{raised.region}", region=raised.region,
         category=raised.category, category_rule=f"proxy:{count} reports", needs_triage=False,
         severity=policy.proxy.severity, severity_rule="proxy", tier=1, tier_source="proxy",
         priority=policy.priority_by_tier[1], regulator_case=False, regulator_risk=0.0,
         registered_at=raised.first_report_at, contacts=[], first_contact=PROXY_FIRST_CONTACT,
-        summary=f"{raised.region} {raised.category}: {count} reports within {policy.proxy.window}",
-        proxy_case=True, proxy_members=list(raised.member_case_ids))
-    case.note(now, "proxy raised", members=count)
+        summary=f"{raised.region} {raised.category}: {count} reports within {policy.proxy.window}"
+                + (f" ({posts} of them public posts)" if posts else ""),
+        proxy_case=True, proxy_members=[member for member in raised.member_case_ids if not is_mention(member)])
+    case.note(now, "proxy raised", members=count, public_posts=posts)
     return case
 
 

@@ -57,6 +57,7 @@ class ProxyPolicy:
 class SocialPolicy:
     brand_words: tuple[str, ...]
     signal_words: tuple[str, ...]
+    min_confidence: float = 0.75    # the category model's probability that makes a branded post relevant
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ def build(section: Any) -> IntakePolicy:
                                     tuple(rule.category), rule.min_contacts) for rule in section.severity),
         proxy=ProxyPolicy(tuple(proxy.categories), proxy.threshold, proxy.window, proxy.incident_lifetime,
                           Severity(proxy.severity), proxy.late_tolerance),
-        social=SocialPolicy(tuple(w.lower() for w in social.brand_words), tuple(w.lower() for w in social.signal_words)),
+        social=SocialPolicy(tuple(w.lower() for w in social.brand_words), tuple(w.lower() for w in social.signal_words),
+                            social.min_confidence),
         # the versioned model, read once per process (at start, with the policy)
         classifier=ClassifierPolicy(section.classifier.min_confidence, section.classifier.candidates, load_model()),
         merge=MergePolicy({category: family for family, categories in section.merge.families.items()

@@ -12,7 +12,7 @@ from .normalise import canonical_phone, text_for_matching
 from .policy import IntakePolicy
 from .proxy import ProxyDetector
 from .submission import RawSubmission
-from .vocabulary import Channel
+from .vocabulary import OTHER, Channel
 
 SOCIAL_FIRST_CONTACT = "social-listening"
 
@@ -73,9 +73,16 @@ def match_mention(mention: SocialMention, policy: IntakePolicy) -> tuple[tuple[s
 
 
 def assess_mention(mention: SocialMention, policy: IntakePolicy, detector: ProxyDetector) -> MentionDecision:
-    """Relevant only with a brand word AND a signal word; then a complaint if we know who wrote it."""
+    """Relevant with a brand word AND either the category model's confident complaint category or a
+    signal word (issue 16: "手机一直显示无服务 @联通" has no signal word but is plainly a complaint);
+    then a complaint if we know who wrote it."""
     brands, signals = match_mention(mention, policy)
-    if not brands or not signals:
+    if not brands:
+        return MentionDecision(MentionOutcome.NOT_RELEVANT, brands, signals)
+    classification = classify("", text_for_matching(mention.text, Channel.WEIBO), policy)
+    understood = (classification.category != OTHER and not classification.needs_triage
+                  and classification.confidence >= policy.social.min_confidence)
+    if not signals and not understood:
         return MentionDecision(MentionOutcome.NOT_RELEVANT, brands, signals)
     if mention.identifiable:
         attributes = {**mention.attributes, "url": mention.url, "author": mention.author,
@@ -85,7 +92,6 @@ def assess_mention(mention: SocialMention, policy: IntakePolicy, detector: Proxy
             phone=mention.phone, region=mention.region, summary=mention.text, received_at=mention.posted_at,
             first_contact=SOCIAL_FIRST_CONTACT, attributes=attributes)
         return MentionDecision(MentionOutcome.COMPLAINT, brands, signals, complaint=complaint)
-    classification = classify("", text_for_matching(mention.text, Channel.WEIBO), policy)
     proxy_case_id = detector.incident_for(mention.region, classification.category, mention.posted_at,
                                           policy.proxy) if mention.region else None
     opinion = PublicOpinion(

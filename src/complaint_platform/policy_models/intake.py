@@ -106,8 +106,12 @@ class Merge(Strict):
 
 
 class Social(Strict):
+    """A post is relevant when it names the brand and either the category model files it under a
+    complaint category with at least ``min_confidence``, or it has a signal word."""
+
     brand_words: list[Text] = ["联通", "沃", "10010", "电信", "10000"]
     signal_words: list[Text] = ["投诉", "信号差", "断网", "乱扣费"]
+    min_confidence: float = Field(0.75, gt=0, lt=1, description="the model's probability that makes a post relevant")
 
     @field_validator("brand_words", "signal_words")
     @classmethod

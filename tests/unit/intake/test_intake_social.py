@@ -1,4 +1,5 @@
-"""Social listening: brand word AND complaint signal; a known author becomes a WEIBO complaint."""
+"""Social listening: a brand word AND (the category model's confident complaint category OR a signal
+word); a known author becomes a WEIBO complaint; anonymous posts count towards proxy cases."""
 
 from __future__ import annotations
 
@@ -20,11 +21,12 @@ def mention(text: str, **overrides) -> SocialMention:
 
 @pytest.mark.parametrize("text", [
     "今天天气不错",                 # neither
-    "联通的新套餐发布了",            # brand, no signal
+    "联通的新套餐发布了",            # brand, no signal, and the model is not sure it is a complaint
+    "刚办了电信宽带，网速挺快的",     # brand, no signal, praise
     "这家店真坑人，断网了",          # signal, no brand
     "沃尔玛的东西真坑人",            # "沃" only inside another word
 ])
-def test_posts_without_both_a_brand_and_a_signal_are_only_counted(policy, text):
+def test_posts_without_a_brand_and_a_complaint_are_only_counted(policy, text):
     decided = assess_mention(mention(text), policy, ProxyDetector())
     assert decided.outcome is MentionOutcome.NOT_RELEVANT
     assert decided.complaint is None and decided.opinion is None
@@ -63,3 +65,35 @@ def test_public_opinion_joins_the_open_proxy_case_of_its_region_and_fault(policy
     assert assess_mention(mention("联通宽带断网"), policy, detector).opinion.proxy_case_id == proxy_id
     other_city = assess_mention(mention("联通宽带断网", region="shenzhen"), policy, detector)
     assert other_city.opinion.proxy_case_id == ""
+
+
+@pytest.mark.parametrize("text, category", [
+    ("@联通客服 手机一直显示无服务，什么情况", "no_service"),          # no signal word
+    ("联通信号真的太差了，在家打电话都断", "network_signal"),
+])
+def test_the_model_makes_a_branded_post_without_signal_words_relevant(policy, text, category):
+    decided = assess_mention(mention(text), policy, ProxyDetector())
+    assert decided.outcome is MentionOutcome.PUBLIC_OPINION and decided.signal_words == ()
+    assert decided.opinion.category == category and decided.opinion.category_rule.startswith("model:")
+
+
+def test_anonymous_posts_count_towards_a_proxy_case_with_the_hotline_reports(policy):
+    from services.intake.domain.decision import ProxyCaseRaised, count_mention, decide
+    from intake_builders import submission
+
+    detector = ProxyDetector()
+    cases = []
+    for i in range(15):   # hotline reports, short of the threshold of 20
+        sub = submission(policy, submission_id=f"S-{i}", customer_id=f"C-{i}", received_at=at(minutes=i / 10))
+        cases.append(decide(sub, [], detector, policy, at(minutes=2)).case_id)
+    counted = [count_mention(f"M-{i}", "guangzhou", "broadband_outage", at(minutes=2 + i / 10), detector, policy,
+                             at(minutes=3)) for i in range(5)]
+    assert [item.events for item in counted[:4]] == [(), (), (), ()]
+    raised = counted[4]
+    (proxy_case,) = raised.changed_cases
+    event = next(e for e in raised.events if isinstance(e, ProxyCaseRaised))
+    assert event.member_case_ids == tuple(cases)          # the posts counted, but only cases are members
+    assert proxy_case.proxy_members == cases and "5 of them public posts" in proxy_case.summary
+    assert raised.members_elsewhere == tuple(cases) and raised.proxy_case_id == proxy_case.case_id
+    later = count_mention("M-9", "guangzhou", "broadband_outage", at(minutes=4), detector, policy, at(minutes=4))
+    assert later.proxy_case_id == proxy_case.case_id and later.events == ()
