@@ -117,5 +117,10 @@ def notifications(events: list) -> list[tuple[notices_pb2.CustomerNotification, 
                 urgent=event.urgent, decided_at=to_timestamp(event.decided_at), round=event.round)
             if event.promised_reply_at is not None:
                 message.promised_reply_at.CopyFrom(to_timestamp(event.promised_reply_at))
+            message.survey_rating_id = event.survey_rating_id
+            message.survey_choices.extend(notices_pb2.SurveyChoice(
+                reply=choice.reply, label=choice.label, score=choice.score,
+                result=inbound_pb2.RatingResult.Value(f"RATING_RESULT_{choice.result}"))
+                for choice in event.survey_choices)
             found.append((message, f"notify:{event.step}:{event.round}", event.held_until))
     return found

@@ -34,7 +34,8 @@ from tools.devstack import EmbeddedStack
 
 # steps the customer hears of at most once a handling round (awaiting the customer and promised
 # times may come again within a round)
-ONCE_A_ROUND = ("ACKNOWLEDGED", "WORK_TAKEN", "RESOLVED", "CALLBACK_SCHEDULED", "REOPENED", "CLOSED")
+ONCE_A_ROUND = ("ACKNOWLEDGED", "WORK_TAKEN", "RESOLVED", "CALLBACK_SCHEDULED", "REOPENED", "CLOSED",
+                "SATISFACTION_SURVEY")
 
 
 def audit(stack: EmbeddedStack, plans, repeats, complaints, supervisor: Supervisor, started: float,

@@ -1,5 +1,6 @@
 """What the customer hears, on the real stack: a complaint through the whole loop (acknowledged,
-taken, reply time close, awaited, resolved, callback, reopened, resolved again, callback, closed) gives exactly
+taken, reply time close, awaited, resolved, callback, reopened, resolved again, callback, closed,
+survey) gives exactly
 the expected notifications, in order, once each; an SMS decided at night waits for the morning.
 
 These tests move the shared clock by months in all (to 2 h before a reply deadline, twice past a
@@ -16,6 +17,7 @@ from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import grpc
+import pymongo
 import pytest
 
 from complaints.v1 import case_events_pb2, common_pb2, customer_notifications_pb2 as N, inbound_pb2
@@ -23,7 +25,7 @@ from complaints.v1 import (dispatch_service_pb2, dispatch_service_pb2_grpc, veri
                            verification_service_pb2_grpc)
 from complaint_platform.envelope import to_timestamp
 from complaint_platform.topics import (CALLBACK_RESULTS, CAPA_REPORTS, COMPLAINTS_SUBMITTED, CUSTOMER_NOTIFICATIONS,
-                                       DEADLETTER, INTERNAL_TOPICS, WORKORDER_FEEDBACK)
+                                       DEADLETTER, INTERNAL_TOPICS, SERVICE_RATINGS, WORKORDER_FEEDBACK)
 from helpers import collect_case, move_clock, names, service_now, wait_for
 from tools.eventlog import EventTail
 from tools.traffic import callback, department_feedback, sample_complaint
@@ -183,14 +185,33 @@ def test_the_whole_loop_tells_the_customer_each_step_once_in_order(stack, publis
     publisher.flush()
 
     close_after_the_window(stack, listener, case_id, seen)
-    wait_steps(listener, case_id, 10, seen)
+    wait_steps(listener, case_id, 11, seen)
     for _ in listener.events(3.0):  # anything doubled would arrive now
         seen.append(_)
     assert steps(seen, case_id) == ["ACKNOWLEDGED", "WORK_TAKEN", "PROMISE_APPROACHING", "AWAITING_CUSTOMER", "RESOLVED",
-                                    "CALLBACK_SCHEDULED", "REOPENED", "RESOLVED", "CALLBACK_SCHEDULED", "CLOSED"]
+                                    "CALLBACK_SCHEDULED", "REOPENED", "RESOLVED", "CALLBACK_SCHEDULED", "CLOSED",
+                                    "SATISFACTION_SURVEY"]
     told = notices(seen, case_id)
     assert len({e.envelope.event_id for e in told}) == len(told)
-    assert [e.payload.round for e in told] == [0, 0, 0, 0, 0, 0, 1, 1, 1, 1]
+    assert [e.payload.round for e in told] == [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1]
+
+    # 意见征集: the gateway turns the customer's reply "1" into the rating the survey names, sent
+    # twice (the customer replied twice); escalation counts it once for the bulletins' satisfaction
+    survey = told[-1].payload
+    choice = next(c for c in survey.survey_choices if c.reply == "1")
+    answer = F.ServiceRating(rating_id=survey.survey_rating_id, case_id=case_id, result=choice.result,
+                             score=choice.score, comment="满意", rated_at=to_timestamp(service_now(stack)))
+    for _ in range(2):
+        publisher.publish(SERVICE_RATINGS, answer, key=case_id,
+                          headers=[("event-id", survey.survey_rating_id.encode())])
+    publisher.flush()
+    cases = pymongo.MongoClient(stack.mongodb_uri)["complaints_escalation"]["case_states"]
+    deadline = clock.monotonic() + 30
+    while (cases.find_one({"_id": case_id}) or {}).get("state", {}).get("satisfied_ratings", 0) < 1:
+        assert clock.monotonic() < deadline, "escalation never counted the survey's answer"
+        clock.sleep(0.3)
+    seen.extend(listener.events(3.0))
+    assert cases.find_one({"_id": case_id})["state"]["satisfied_ratings"] == 1
 
 
 def distinct(events, case_id):
@@ -253,12 +274,12 @@ def test_dispatch_killed_twice_mid_loop_still_tells_each_step_once(stack, publis
                       key=case_id)
     publisher.flush()
     close_after_the_window(stack, listener, case_id, seen)
-    wait_distinct(listener, case_id, 9, seen)
+    wait_distinct(listener, case_id, 10, seen)
     seen.extend(listener.events(3.0))
     told = distinct(seen, case_id)
     assert [N.NotificationStep.Name(e.payload.step).removeprefix("NOTIFICATION_STEP_") for e in told] == [
         "ACKNOWLEDGED", "WORK_TAKEN", "AWAITING_CUSTOMER", "RESOLVED", "CALLBACK_SCHEDULED", "REOPENED", "RESOLVED",
-        "CALLBACK_SCHEDULED", "CLOSED"]
+        "CALLBACK_SCHEDULED", "CLOSED", "SATISFACTION_SURVEY"]
     # a copy is byte for byte its original (same id, same text): the customer gets one message per step
     for event in notices(seen, case_id):
         original = next(e for e in told if e.envelope.event_id == event.envelope.event_id)

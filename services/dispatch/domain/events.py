@@ -241,6 +241,8 @@ class CustomerNotified:
     promised_reply_at: datetime | None
     round: int
     held_until: datetime | None = None
+    survey_rating_id: str = ""        # a survey: the rating id its answer carries
+    survey_choices: tuple = ()        # a survey: notifications.SurveyChoice, the replies it offers
 
 
 Event = (OwnerAssigned | OwnerReassigned | WorkOrderDispatched | WorkOrderAccepted | WorkOrderProgressNoted

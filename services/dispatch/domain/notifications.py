@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Template
 
-from complaint_platform.policy_models.notifications import STEPS, template_environment
+from complaint_platform.policy_models.notifications import STEPS, SURVEY, template_environment
 
 from . import events as ev
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .case import DispatchCase
 
 ACKNOWLEDGED, WORK_TAKEN, PROMISE_APPROACHING, PROMISE_MOVED, AWAITING_CUSTOMER = STEPS[:5]
-RESOLVED, CALLBACK_SCHEDULED, REOPENED, CLOSED = STEPS[5:]
+RESOLVED, CALLBACK_SCHEDULED, REOPENED, CLOSED = STEPS[5:9]
 DAYS_KEPT = 2  # daily counts older than this are dropped from the case
 
 
@@ -67,6 +67,14 @@ class StepTemplates:
 
 
 @dataclass(frozen=True)
+class SurveyChoice:
+    reply: str        # what the customer replies, e.g. "1"
+    label: str
+    result: str       # SATISFIED or DISSATISFIED
+    score: int
+
+
+@dataclass(frozen=True)
 class NotificationPolicy:
     zone: ZoneInfo
     default_channel: str
@@ -76,6 +84,7 @@ class NotificationPolicy:
     daily_cap: int
     cap_exempt: frozenset[str]
     templates: Mapping[str, StepTemplates]
+    survey: tuple[SurveyChoice, ...] = ()   # empty: no satisfaction survey after closure
 
     def channel_for(self, complaint_channel: str) -> str:
         return self.reply_channels.get(complaint_channel, self.default_channel)
@@ -107,20 +116,23 @@ def build(section: Any) -> NotificationPolicy | None:
         reply_channels=dict(section.reply_channels),
         quiet=QuietHours(time.fromisoformat(quiet.start), time.fromisoformat(quiet.end), frozenset(quiet.channels)),
         urgent_severity=section.urgent_severity, daily_cap=section.daily_cap, cap_exempt=frozenset(section.cap_exempt),
-        templates={step: compile_all(texts) for step, texts in section.templates.items()})
+        templates={step: compile_all(texts) for step, texts in section.templates.items()},
+        survey=tuple(SurveyChoice(c.reply, c.label, c.result, c.score) for c in section.survey.choices)
+        if section.survey is not None else ())
 
 
 def tell_customer(case: DispatchCase, events: list[ev.Event], policy: NotificationPolicy | None,
                   now: datetime) -> list[ev.CustomerNotified]:
     """The notifications the case's new events call for (none for proxy cases: nobody to tell)."""
     told = []
-    for step, facts in steps_of(case, events):
+    steps = steps_of(case, events)
+    for step, facts in steps:
         case.last_step, case.last_step_at = step, now
         if policy is not None and not case.is_proxy:
-            notice = _notify(case, step, facts, policy, now)
-            if notice is not None:
-                told.append(notice)
-    return told
+            told.append(_notify(case, step, facts, policy, now))
+    if policy is not None and policy.survey and not case.is_proxy and any(step == CLOSED for step, _ in steps):
+        told.append(_notify(case, SURVEY, {}, policy, now))   # 意见征集: how did we do?
+    return [notice for notice in told if notice is not None]
 
 
 def steps_of(case: DispatchCase, events: list[ev.Event]) -> list[tuple[str, dict[str, Any]]]:
@@ -171,9 +183,11 @@ def _notify(case: DispatchCase, step: str, facts: dict[str, Any], policy: Notifi
         return None
     channel = policy.channel_for(case.channel)
     promised = facts.get("promised") or case.promised_reply_at
+    survey = policy.survey if step == SURVEY else ()
     text, template = policy.render(step, case.category, channel, {
         "case_number": case.case_id, "promised_at": policy.local_time(promised) if promised else "",
-        "needed": facts.get("needed", ""), "reply": facts.get("reply", "")})
+        "needed": facts.get("needed", ""), "reply": facts.get("reply", ""),
+        "choices": [{"reply": c.reply, "label": c.label, "result": c.result, "score": c.score} for c in survey]})
     urgent = case.severity >= policy.urgent_severity
     held_until = None
     if channel in policy.quiet.channels and policy.quiet.covers(local) and not urgent:
@@ -182,5 +196,7 @@ def _notify(case: DispatchCase, step: str, facts: dict[str, Any], policy: Notifi
                     if d >= (local.date() - timedelta(days=DAYS_KEPT)).isoformat()} | {day: sent_today + 1}
     case.note("customer told", now, step=step, channel=channel, template=template,
               **({"held_until": held_until} if held_until else {}))
+    # the answer's rating id names the survey, so an answer sent twice is one rating
+    rating_id = f"SURVEY-{case.case_id}-{case.round}" if survey else ""
     return ev.CustomerNotified(case.case_id, step, channel, case.customer_id, case.phone, text, template, urgent,
-                               now, promised, case.round, held_until)
+                               now, promised, case.round, held_until, rating_id, survey)

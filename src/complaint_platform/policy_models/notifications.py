@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from .common import CATEGORIES, CHANNELS, PolicyProblem, Strict, Text
 
 Step = Literal["ACKNOWLEDGED", "WORK_TAKEN", "PROMISE_APPROACHING", "PROMISE_MOVED", "AWAITING_CUSTOMER",
-               "RESOLVED", "CALLBACK_SCHEDULED", "REOPENED", "CLOSED"]
+               "RESOLVED", "CALLBACK_SCHEDULED", "REOPENED", "CLOSED", "SATISFACTION_SURVEY"]
 STEPS: tuple[str, ...] = get_args(Step)
+SURVEY = "SATISFACTION_SURVEY"   # sent after closure only where the policy has a survey
 NotifyChannel = Literal["SMS", "WECHAT", "EMAIL", "APP"]
 NOTIFY_CHANNELS: tuple[str, ...] = get_args(NotifyChannel)
 CategoryName = Literal[CATEGORIES]  # type: ignore[valid-type]
@@ -31,6 +32,7 @@ COMMON_VARIABLES = ("case_number", "promised_at")
 TEMPLATE_VARIABLES: dict[str, tuple[str, ...]] = {step: COMMON_VARIABLES for step in STEPS} | {
     "AWAITING_CUSTOMER": COMMON_VARIABLES + ("needed",),
     "RESOLVED": COMMON_VARIABLES + ("reply",),
+    SURVEY: COMMON_VARIABLES + ("choices",),   # each with reply, label, result, score
 }
 
 
@@ -73,6 +75,30 @@ class QuietHours(Strict):
         return value
 
 
+class SurveyChoice(Strict):
+    reply: Text = Field(description='what the customer replies, e.g. "1"')
+    label: Text = Field(description="its words, e.g. 满意")
+    result: Literal["SATISFIED", "DISSATISFIED"]
+    score: int = Field(ge=1, le=5)
+
+
+class Survey(Strict):
+    """The satisfaction survey (意见征集) after closure; the gateway turns the reply into a rating."""
+
+    choices: list[SurveyChoice] = Field([], validate_default=True)
+
+    @field_validator("choices")
+    @classmethod
+    def _both_answers_possible(cls, choices: list[SurveyChoice]) -> list[SurveyChoice]:
+        if {choice.result for choice in choices} != {"SATISFIED", "DISSATISFIED"}:
+            raise PolicyProblem("needs at least one SATISFIED and one DISSATISFIED choice")
+        replies = [choice.reply for choice in choices]
+        for index, reply in enumerate(replies):
+            if reply in replies[:index]:
+                raise PolicyProblem(f"reply {reply!r} is given twice", index, "reply")
+        return choices
+
+
 class NotificationsSection(Strict):
     timezone: Text = Field("Asia/Shanghai", description="the customers' zone: quiet hours and daily caps")
     default_channel: NotifyChannel = "SMS"
@@ -82,6 +108,7 @@ class NotificationsSection(Strict):
     urgent_severity: int = Field(4, ge=1, le=4, description="cases this severe are told even in quiet hours")
     daily_cap: int = Field(5, ge=1, description="notifications per customer and local day at most")
     cap_exempt: list[Step] = Field(["ACKNOWLEDGED", "RESOLVED"], description="steps sent even past the cap")
+    survey: Survey | None = Field(None, description="the satisfaction survey after closure; absent: none")
     templates: dict[Step, StepTemplates]
 
     @field_validator("timezone")
@@ -95,8 +122,9 @@ class NotificationsSection(Strict):
 
     @field_validator("templates")
     @classmethod
-    def _every_step_renders(cls, templates: dict[str, StepTemplates]) -> dict[str, StepTemplates]:
-        missing = [step for step in STEPS if step not in templates]
+    def _every_step_renders(cls, templates: dict[str, StepTemplates], info: ValidationInfo) -> dict[str, StepTemplates]:
+        surveyed = info.data.get("survey") is not None
+        missing = [step for step in STEPS if step not in templates and (step != SURVEY or surveyed)]
         if missing:
             raise PolicyProblem(f"needs a template for every step; missing {', '.join(missing)}")
         for step, texts in templates.items():

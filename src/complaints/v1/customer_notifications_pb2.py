@@ -22,20 +22,23 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from complaints.v1 import inbound_pb2 as complaints_dot_v1_dot_inbound__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*complaints/v1/customer_notifications.proto\x12\rcomplaints.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd5\x02\n\x14\x43ustomerNotification\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12-\n\x04step\x18\x02 \x01(\x0e\x32\x1f.complaints.v1.NotificationStep\x12\x33\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\".complaints.v1.NotificationChannel\x12\x13\n\x0b\x63ustomer_id\x18\x04 \x01(\t\x12\r\n\x05phone\x18\x05 \x01(\t\x12\x0c\n\x04text\x18\x06 \x01(\t\x12\x10\n\x08template\x18\x07 \x01(\t\x12\x0e\n\x06urgent\x18\x08 \x01(\x08\x12.\n\ndecided_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x35\n\x11promised_reply_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05round\x18\x0b \x01(\x05*\xfc\x02\n\x10NotificationStep\x12!\n\x1dNOTIFICATION_STEP_UNSPECIFIED\x10\x00\x12\"\n\x1eNOTIFICATION_STEP_ACKNOWLEDGED\x10\x01\x12 \n\x1cNOTIFICATION_STEP_WORK_TAKEN\x10\x02\x12)\n%NOTIFICATION_STEP_PROMISE_APPROACHING\x10\x03\x12#\n\x1fNOTIFICATION_STEP_PROMISE_MOVED\x10\x04\x12\'\n#NOTIFICATION_STEP_AWAITING_CUSTOMER\x10\x05\x12\x1e\n\x1aNOTIFICATION_STEP_RESOLVED\x10\x06\x12(\n$NOTIFICATION_STEP_CALLBACK_SCHEDULED\x10\x07\x12\x1e\n\x1aNOTIFICATION_STEP_REOPENED\x10\x08\x12\x1c\n\x18NOTIFICATION_STEP_CLOSED\x10\t*\xb8\x01\n\x13NotificationChannel\x12$\n NOTIFICATION_CHANNEL_UNSPECIFIED\x10\x00\x12\x1c\n\x18NOTIFICATION_CHANNEL_SMS\x10\x01\x12\x1f\n\x1bNOTIFICATION_CHANNEL_WECHAT\x10\x02\x12\x1e\n\x1aNOTIFICATION_CHANNEL_EMAIL\x10\x03\x12\x1c\n\x18NOTIFICATION_CHANNEL_APP\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*complaints/v1/customer_notifications.proto\x12\rcomplaints.v1\x1a\x1b\x63omplaints/v1/inbound.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa4\x03\n\x14\x43ustomerNotification\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12-\n\x04step\x18\x02 \x01(\x0e\x32\x1f.complaints.v1.NotificationStep\x12\x33\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\".complaints.v1.NotificationChannel\x12\x13\n\x0b\x63ustomer_id\x18\x04 \x01(\t\x12\r\n\x05phone\x18\x05 \x01(\t\x12\x0c\n\x04text\x18\x06 \x01(\t\x12\x10\n\x08template\x18\x07 \x01(\t\x12\x0e\n\x06urgent\x18\x08 \x01(\x08\x12.\n\ndecided_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x35\n\x11promised_reply_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05round\x18\x0b \x01(\x05\x12\x18\n\x10survey_rating_id\x18\x0c \x01(\t\x12\x33\n\x0esurvey_choices\x18\r \x03(\x0b\x32\x1b.complaints.v1.SurveyChoice\"h\n\x0cSurveyChoice\x12\r\n\x05reply\x18\x01 \x01(\t\x12+\n\x06result\x18\x02 \x01(\x0e\x32\x1b.complaints.v1.RatingResult\x12\r\n\x05score\x18\x03 \x01(\x05\x12\r\n\x05label\x18\x04 \x01(\t*\xa7\x03\n\x10NotificationStep\x12!\n\x1dNOTIFICATION_STEP_UNSPECIFIED\x10\x00\x12\"\n\x1eNOTIFICATION_STEP_ACKNOWLEDGED\x10\x01\x12 \n\x1cNOTIFICATION_STEP_WORK_TAKEN\x10\x02\x12)\n%NOTIFICATION_STEP_PROMISE_APPROACHING\x10\x03\x12#\n\x1fNOTIFICATION_STEP_PROMISE_MOVED\x10\x04\x12\'\n#NOTIFICATION_STEP_AWAITING_CUSTOMER\x10\x05\x12\x1e\n\x1aNOTIFICATION_STEP_RESOLVED\x10\x06\x12(\n$NOTIFICATION_STEP_CALLBACK_SCHEDULED\x10\x07\x12\x1e\n\x1aNOTIFICATION_STEP_REOPENED\x10\x08\x12\x1c\n\x18NOTIFICATION_STEP_CLOSED\x10\t\x12)\n%NOTIFICATION_STEP_SATISFACTION_SURVEY\x10\n*\xb8\x01\n\x13NotificationChannel\x12$\n NOTIFICATION_CHANNEL_UNSPECIFIED\x10\x00\x12\x1c\n\x18NOTIFICATION_CHANNEL_SMS\x10\x01\x12\x1f\n\x1bNOTIFICATION_CHANNEL_WECHAT\x10\x02\x12\x1e\n\x1aNOTIFICATION_CHANNEL_EMAIL\x10\x03\x12\x1c\n\x18NOTIFICATION_CHANNEL_APP\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'complaints.v1.customer_notifications_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_NOTIFICATIONSTEP']._serialized_start=439
-  _globals['_NOTIFICATIONSTEP']._serialized_end=819
-  _globals['_NOTIFICATIONCHANNEL']._serialized_start=822
-  _globals['_NOTIFICATIONCHANNEL']._serialized_end=1006
-  _globals['_CUSTOMERNOTIFICATION']._serialized_start=95
-  _globals['_CUSTOMERNOTIFICATION']._serialized_end=436
+  _globals['_NOTIFICATIONSTEP']._serialized_start=653
+  _globals['_NOTIFICATIONSTEP']._serialized_end=1076
+  _globals['_NOTIFICATIONCHANNEL']._serialized_start=1079
+  _globals['_NOTIFICATIONCHANNEL']._serialized_end=1263
+  _globals['_CUSTOMERNOTIFICATION']._serialized_start=124
+  _globals['_CUSTOMERNOTIFICATION']._serialized_end=544
+  _globals['_SURVEYCHOICE']._serialized_start=546
+  _globals['_SURVEYCHOICE']._serialized_end=650
 # @@protoc_insertion_point(module_scope)

@@ -164,8 +164,31 @@ def test_callback_reopen_and_closure(policy):
     assert [(n.step, n.round, n.text) for n in reopened] == [
         ("REOPENED", 1, "【客服中心】您的投诉（编号C1）已重新处理，我们会尽快再次答复您。")]
     closed = told(case, case.on_case_closed(inputs.CaseClosed("c1"), later(60)), policy, later(60))
-    assert [(n.step, n.text) for n in closed] == [
-        ("CLOSED", "【客服中心】您的投诉（编号C1）已办结。感谢您对我们工作的监督与支持。")]
+    assert [(n.step, n.text) for n in closed][0] == (
+        "CLOSED", "【客服中心】您的投诉（编号C1）已办结。感谢您对我们工作的监督与支持。")
+    assert [n.step for n in closed] == ["CLOSED", "SATISFACTION_SURVEY"]
+
+
+def test_the_survey_after_closure_names_its_replies_and_the_rating_id_to_answer_with(policy):
+    case = resolved(policy)
+    closed = told(case, case.on_case_closed(inputs.CaseClosed("c1"), later(60)), policy, later(60))
+    survey = closed[-1]
+    assert survey.text == "【客服中心】请您对投诉（编号C1）的处理进行评价：回复1满意，回复2基本满意，回复3不满意。"
+    assert survey.survey_rating_id == "SURVEY-C1-0" and survey.template == "SATISFACTION_SURVEY/default"
+    assert [(c.reply, c.result, c.score) for c in survey.survey_choices] == [
+        ("1", "SATISFIED", 5), ("2", "SATISFIED", 3), ("3", "DISSATISFIED", 1)]
+    assert case.last_step == "CLOSED"   # the survey is not a step of the case
+    assert case.on_case_closed(inputs.CaseClosed("c2"), later(61)) == []   # closed once, surveyed once
+
+
+def test_no_survey_where_the_policy_has_none(policy):
+    data = section()
+    del data["notifications"]["survey"]
+    del data["notifications"]["templates"]["SATISFACTION_SURVEY"]
+    plain = load(Node({"dispatch": data}).child("dispatch"))
+    case = resolved(plain)
+    closed = told(case, case.on_case_closed(inputs.CaseClosed("c1"), later(60)), plain, later(60))
+    assert [n.step for n in closed] == ["CLOSED"]
 
 
 def test_verification_without_a_callback_tells_nothing(policy):
@@ -286,6 +309,14 @@ def section() -> dict:
     (lambda n: n.update(daily_cap=0), "policy.dispatch.notifications.daily_cap", "at least 1"),
     (lambda n: n["reply_channels"].update(HOTLINE="FAX"), "policy.dispatch.notifications.reply_channels.HOTLINE",
      "expected one of"),
+    (lambda n: n["templates"].pop("SATISFACTION_SURVEY"), "policy.dispatch.notifications.templates",
+     "missing SATISFACTION_SURVEY"),
+    (lambda n: n["survey"]["choices"].pop(), "policy.dispatch.notifications.survey.choices",
+     "one DISSATISFIED choice"),
+    (lambda n: n["survey"]["choices"][1].update(reply="1"), "policy.dispatch.notifications.survey.choices[1].reply",
+     "given twice"),
+    (lambda n: n["templates"]["CLOSED"].update(default="{{ choices }}"),
+     "policy.dispatch.notifications.templates.CLOSED.default", "unknown variable choices"),
 ])
 def test_a_bad_notification_policy_fails_the_start_naming_the_field(mutate, path, problem):
     data = section()
@@ -307,7 +338,7 @@ def test_without_the_section_nobody_is_told(policy):
 def test_the_shipped_steps_all_render(policy):
     assert set(policy.notifications.templates) == {"ACKNOWLEDGED", "WORK_TAKEN", "PROMISE_APPROACHING",
                                                    "PROMISE_MOVED", "AWAITING_CUSTOMER", "RESOLVED",
-                                                   "CALLBACK_SCHEDULED", "REOPENED", "CLOSED"}
+                                                   "CALLBACK_SCHEDULED", "REOPENED", "CLOSED", "SATISFACTION_SURVEY"}
     assert timedelta(0) < policy.notifications.quiet.ends_after(utc(2, 15).astimezone(policy.notifications.zone)) \
         - utc(2, 15) <= timedelta(hours=11)
 
