@@ -13,7 +13,7 @@ from complaint_platform.access import acting
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
 from complaint_platform.paging import decode_token, encode_token, page_size, rows_after, scope_of
 
-from .documents import CaseRecord, CaseViewRecord, SubmissionRecord
+from .documents import CaseRecord, CaseViewRecord, PublicOpinionItem, SubmissionRecord
 
 VIEW_FIELDS = frozenset({"owner", "open_deadlines", "escalation_level", "overdue", "updated_at"})
 
@@ -152,6 +152,31 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
         return intake_service_pb2.SearchCasesResponse(**_page(records, size, scope_of(request)))
 
     @rpc
+    def ListMentions(self, request, context):
+        size = page_size(request.page.page_size)
+        raw: dict = {}
+        for field in ("region", "category"):
+            if getattr(request, field):
+                raw[field] = getattr(request, field)
+        window = {}
+        if request.HasField("posted_from"):
+            window["$gte"] = from_timestamp(request.posted_from)
+        if request.HasField("posted_to"):
+            window["$lt"] = from_timestamp(request.posted_to)
+        if window:
+            raw["posted_at"] = window
+        last = decode_token(request.page.page_token, scope_of(request), (datetime, str))
+        if last:
+            rows = rows_after(_mentions, raw, ["posted_at", "_id"], last, descending=True, size=size)
+        else:
+            rows = _mentions(raw, size + 1)
+        more, rows = len(rows) > size, rows[:size]
+        token = encode_token([rows[-1]["posted_at"].isoformat(), rows[-1]["_id"]], scope_of(request)) \
+            if more and rows else ""
+        return intake_service_pb2.ListMentionsResponse(mentions=[_mention_view(row) for row in rows],
+                                                       next_page_token=token)
+
+    @rpc
     def ListProxyMembers(self, request, context):
         record = CaseRecord.objects(case_id=require_id(request.case_id, "case_id")).first()
         if record is None or not record.proxy_case:
@@ -247,6 +272,21 @@ def _cases(raw: dict, order: tuple[str, ...], limit: int) -> list[_Stored]:
     sort = [("_id" if name.lstrip("-") == "case_id" else name.lstrip("-"), -1 if name.startswith("-") else 1)
             for name in order]
     return stored_cases(list(CaseRecord._get_collection().find(raw).sort(sort).limit(limit)))
+
+
+def _mentions(raw: dict, limit: int) -> list[dict]:
+    """Newest first on the (region, category, posted_at) index of public_opinion."""
+    return list(PublicOpinionItem._get_collection().find(raw).sort([("posted_at", -1), ("_id", -1)]).limit(limit))
+
+
+def _mention_view(row: Mapping[str, Any]) -> intake_service_pb2.MentionView:
+    view = intake_service_pb2.MentionView(
+        mention_id=row["_id"], platform=row.get("platform") or "", text=row.get("text") or "",
+        url=row.get("url") or "", region=row.get("region") or "", category=row.get("category") or "",
+        category_rule=row.get("category_rule") or "", proxy_case_id=row.get("proxy_case_id") or "")
+    if row.get("posted_at") is not None:
+        view.posted_at.CopyFrom(to_timestamp(row["posted_at"]))
+    return view
 
 
 def _page(records: list, size: int, scope: bytes) -> dict:

@@ -49,6 +49,7 @@ READS = frozenset({
     "/complaints.v1.IntakeService/SearchCases",
     "/complaints.v1.IntakeService/ListProxyMembers",
     "/complaints.v1.IntakeService/SummariseCases",
+    "/complaints.v1.IntakeService/ListMentions",
     "/complaints.v1.DispatchService/ListWorkOrders",
     "/complaints.v1.DispatchService/GetDepartmentQueue",
     "/complaints.v1.DispatchService/ListOwnerCases",

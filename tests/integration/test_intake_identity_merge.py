@@ -122,7 +122,7 @@ def test_a_phone_only_submission_joins_the_case_of_the_customer_the_directory_na
 
 
 def test_anonymous_weibo_posts_raise_a_proxy_case_together_with_hotline_reports(stack, tail, publisher):
-    from datetime import datetime, timezone
+    from datetime import datetime, timedelta, timezone
 
     from complaints.v1 import inbound_pb2
     from complaint_platform.envelope import to_timestamp
@@ -153,5 +153,27 @@ def test_anonymous_weibo_posts_raise_a_proxy_case_together_with_hotline_reports(
     raised = wait_for(tail, lambda e: e.name == "ProxyCaseRaised" and e.payload.region == region, seen=seen)
     assert raised.payload.category == "broadband_outage"
     assert sorted(raised.payload.member_case_ids) == sorted(registered)   # the cases; the posts counted
-    view = intake_stub(stack).GetCase(intake_service_pb2.GetCaseRequest(case_id=raised.case_id), timeout=2).case
+    stub = intake_stub(stack)
+    view = stub.GetCase(intake_service_pb2.GetCaseRequest(case_id=raised.case_id), timeout=2).case
     assert view.proxy_case
+
+    # the opinion desk lists the posts by region, category and period, newest first, page by page
+    request = intake_service_pb2.ListMentionsRequest(region=region, category="broadband_outage")
+    request.posted_from.CopyFrom(to_timestamp(datetime.now(timezone.utc) - timedelta(hours=1)))
+    request.page.page_size = 3
+    deadline, pages = time.monotonic() + 10, []
+    while True:  # the batch that counted the last post may still be storing
+        first_page = stub.ListMentions(request, timeout=2)
+        if first_page.next_page_token or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    pages.append(first_page)
+    request.page.page_token = first_page.next_page_token
+    pages.append(stub.ListMentions(request, timeout=2))
+    posts = [item for page in pages for item in page.mentions]
+    assert len(posts) == 5 and not pages[1].next_page_token
+    assert [p.posted_at.ToDatetime() for p in posts] == sorted((p.posted_at.ToDatetime() for p in posts), reverse=True)
+    assert {p.category_rule.split(":")[0] for p in posts} == {"model"}
+    assert raised.case_id in {p.proxy_case_id for p in posts}   # the post that crossed the threshold
+    elsewhere = intake_service_pb2.ListMentionsRequest(region=region, category="billing_dispute")
+    assert list(stub.ListMentions(elsewhere, timeout=2).mentions) == []

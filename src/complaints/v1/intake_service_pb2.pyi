@@ -227,3 +227,47 @@ class SummariseCasesResponse(_message.Message):
     registered_day: int
     day_by_channel: _containers.RepeatedCompositeFieldContainer[ChannelCount]
     def __init__(self, registered: _Optional[int] = ..., by_channel: _Optional[_Iterable[_Union[ChannelCount, _Mapping]]] = ..., open_by_status: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., overdue_now: _Optional[int] = ..., registered_day: _Optional[int] = ..., day_by_channel: _Optional[_Iterable[_Union[ChannelCount, _Mapping]]] = ...) -> None: ...
+
+class ListMentionsRequest(_message.Message):
+    __slots__ = ("region", "category", "posted_from", "posted_to", "page")
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    POSTED_FROM_FIELD_NUMBER: _ClassVar[int]
+    POSTED_TO_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    region: str
+    category: str
+    posted_from: _timestamp_pb2.Timestamp
+    posted_to: _timestamp_pb2.Timestamp
+    page: _common_pb2.PageRequest
+    def __init__(self, region: _Optional[str] = ..., category: _Optional[str] = ..., posted_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., posted_to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., page: _Optional[_Union[_common_pb2.PageRequest, _Mapping]] = ...) -> None: ...
+
+class MentionView(_message.Message):
+    __slots__ = ("mention_id", "platform", "text", "url", "region", "category", "category_rule", "posted_at", "proxy_case_id")
+    MENTION_ID_FIELD_NUMBER: _ClassVar[int]
+    PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_RULE_FIELD_NUMBER: _ClassVar[int]
+    POSTED_AT_FIELD_NUMBER: _ClassVar[int]
+    PROXY_CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    mention_id: str
+    platform: str
+    text: str
+    url: str
+    region: str
+    category: str
+    category_rule: str
+    posted_at: _timestamp_pb2.Timestamp
+    proxy_case_id: str
+    def __init__(self, mention_id: _Optional[str] = ..., platform: _Optional[str] = ..., text: _Optional[str] = ..., url: _Optional[str] = ..., region: _Optional[str] = ..., category: _Optional[str] = ..., category_rule: _Optional[str] = ..., posted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., proxy_case_id: _Optional[str] = ...) -> None: ...
+
+class ListMentionsResponse(_message.Message):
+    __slots__ = ("mentions", "next_page_token")
+    MENTIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    mentions: _containers.RepeatedCompositeFieldContainer[MentionView]
+    next_page_token: str
+    def __init__(self, mentions: _Optional[_Iterable[_Union[MentionView, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -65,6 +65,11 @@ class IntakeServiceStub:
                 request_serializer=complaints_dot_v1_dot_intake__service__pb2.SummariseCasesRequest.SerializeToString,
                 response_deserializer=complaints_dot_v1_dot_intake__service__pb2.SummariseCasesResponse.FromString,
                 _registered_method=True)
+        self.ListMentions = channel.unary_unary(
+                '/complaints.v1.IntakeService/ListMentions',
+                request_serializer=complaints_dot_v1_dot_intake__service__pb2.ListMentionsRequest.SerializeToString,
+                response_deserializer=complaints_dot_v1_dot_intake__service__pb2.ListMentionsResponse.FromString,
+                _registered_method=True)
         self.SplitSubmission = channel.unary_unary(
                 '/complaints.v1.IntakeService/SplitSubmission',
                 request_serializer=complaints_dot_v1_dot_intake__service__pb2.SplitSubmissionRequest.SerializeToString,
@@ -118,6 +123,13 @@ class IntakeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListMentions(self, request, context):
+        """ListMentions lists public posts nobody could be named behind (舆情) by region, category and period, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SplitSubmission(self, request, context):
         """SplitSubmission undoes a wrong merge (operator command).
         """
@@ -157,6 +169,11 @@ def add_IntakeServiceServicer_to_server(servicer, server):
                     servicer.SummariseCases,
                     request_deserializer=complaints_dot_v1_dot_intake__service__pb2.SummariseCasesRequest.FromString,
                     response_serializer=complaints_dot_v1_dot_intake__service__pb2.SummariseCasesResponse.SerializeToString,
+            ),
+            'ListMentions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMentions,
+                    request_deserializer=complaints_dot_v1_dot_intake__service__pb2.ListMentionsRequest.FromString,
+                    response_serializer=complaints_dot_v1_dot_intake__service__pb2.ListMentionsResponse.SerializeToString,
             ),
             'SplitSubmission': grpc.unary_unary_rpc_method_handler(
                     servicer.SplitSubmission,
@@ -327,6 +344,33 @@ class IntakeService:
             '/complaints.v1.IntakeService/SummariseCases',
             complaints_dot_v1_dot_intake__service__pb2.SummariseCasesRequest.SerializeToString,
             complaints_dot_v1_dot_intake__service__pb2.SummariseCasesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMentions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/complaints.v1.IntakeService/ListMentions',
+            complaints_dot_v1_dot_intake__service__pb2.ListMentionsRequest.SerializeToString,
+            complaints_dot_v1_dot_intake__service__pb2.ListMentionsResponse.FromString,
             options,
             channel_credentials,
             insecure,
