@@ -7,11 +7,14 @@ import logging
 import re
 
 import grpc
+import pymongo
 from opentelemetry import trace
+from pymongo.errors import PyMongoError
 
 from .paging import BadPageRequest
 
 log = logging.getLogger(__name__)
+DAY_S = 86_400  # grpc reports "no deadline" as a very large remaining time
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$")
 
 
@@ -38,8 +41,12 @@ def rpc(method):
 
     @functools.wraps(method)
     def wrapper(self, request, context):
+        remaining = context.time_remaining()
         try:
-            return method(self, request, context)
+            # the database calls share the caller's deadline: a lookup never waits on a database that
+            # is down (or slow) for longer than its caller still waits for the answer
+            with pymongo.timeout(max(remaining, 0.001) if remaining is not None and remaining < DAY_S else None):
+                return method(self, request, context)
         except (BadRequest, BadPageRequest) as error:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
         except NotFound as error:
@@ -53,6 +60,11 @@ def rpc(method):
             span.record_exception(error)
             span.set_status(trace.Status(trace.StatusCode.ERROR, type(error).__name__))
             trace_id = format(span.get_span_context().trace_id, "032x")
+            left = context.time_remaining()
+            if isinstance(error, PyMongoError) and error.timeout and left is not None and left <= 0.05:
+                log.warning("%s: the caller's deadline passed waiting for storage: %s", method.__name__, error)
+                context.abort(grpc.StatusCode.DEADLINE_EXCEEDED,
+                              f"storage did not answer within the call's deadline (trace {trace_id})")
             if is_transient(error):
                 log.warning("%s: storage unavailable: %s", method.__name__, error)
                 context.abort(grpc.StatusCode.UNAVAILABLE, f"storage unavailable, retry later (trace {trace_id})")

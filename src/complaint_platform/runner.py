@@ -28,6 +28,7 @@ from .handling import BatchHandler, Outgoing, PartitionOwner
 from .kafka_admin import ensure_topics
 from .mongo import Outbox, connect, ensure_retention, is_transient, release_abandoned_transactions
 from .policy import Node, PolicyError, load_policy_file
+from .readiness import DatabaseWatch
 from .streaming import EventProcessor
 from .telemetry import Telemetry, configure_logging
 from .topics import CONSUMED_TOPICS, topics_of
@@ -150,12 +151,15 @@ def run_service(name: str, build: Callable[[ServiceContext], ServiceParts]) -> N
         print(f"{name}: {error}", file=sys.stderr)
         raise SystemExit(2) from None
     server.start()
+    watch = DatabaseWatch(settings.mongodb_uri, server.health, parts.grpc_service_names)
+    watch.start()
     log.info("%s started", name, extra={"fields": {
         "grpc": f"{settings.grpc_host}:{server.port}", "kafka": settings.kafka.bootstrap_servers,
         "database": settings.mongodb_database, "metrics_port": settings.metrics_port}})
     try:
         asyncio.run(_serve(processor, CONSUMED_TOPICS[name], jobs, parts.owner))
     finally:
+        watch.stop()
         server.stop(grace=10.0)
         telemetry.shutdown()
         client.close()

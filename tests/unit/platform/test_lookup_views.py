@@ -37,6 +37,9 @@ class _Collection:
 
 
 class _Context:
+    def time_remaining(self):
+        return None  # no deadline
+
     def abort(self, code, details):
         raise RuntimeError(f"{code.name}: {details}")
 
