@@ -121,11 +121,16 @@ class IntakeHandler(InboxHandler):
         return customer.id.strip() or found or (f"phone:{phone}" if phone else "")
 
     def _unresolved(self, item: Incoming) -> bool:
+        """The directory may know what the event leaves open: a phone without a customer id, or a
+        customer whose tier the event does not give and the directory held now does not list (a
+        load just made): the loader's version is read at once, not at the next periodic check."""
         kind = item.envelope.WhichOneof("payload")
         if kind not in ("complaint_submitted", "social_mention"):
             return False
         customer = getattr(item.envelope, kind).customer
-        return not customer.id.strip() and bool(customer.phone) and self._customer_key(customer).startswith("phone:")
+        if customer.id.strip():
+            return not customer.tier and (self.directory is None or self.directory.tier(customer.id.strip()) is None)
+        return bool(customer.phone) and self._customer_key(customer).startswith("phone:")
 
     def _refresh_directory(self, force: bool = False) -> None:
         now = time.monotonic()
