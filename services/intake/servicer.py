@@ -11,7 +11,7 @@ from complaints.v1 import common_pb2, intake_service_pb2, intake_service_pb2_grp
 from complaint_platform.envelope import from_timestamp, to_timestamp
 from complaint_platform.access import acting
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
-from complaint_platform.paging import decode_token, encode_token, page_size, rows_after, scope_of
+from complaint_platform.paging import decode_token, encode_token, page_size, period, rows_after, scope_of
 
 from .documents import CaseRecord, CaseViewRecord, PublicOpinionItem, SubmissionRecord
 
@@ -133,12 +133,7 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
             raw["channels"] = common_pb2.Channel.Name(request.channel).removeprefix("CHANNEL_")
         if request.status:
             raw["status"] = common_pb2.CaseStatus.Name(request.status).removeprefix("CASE_STATUS_")
-        window = {}
-        if request.HasField("registered_from"):
-            window["$gte"] = from_timestamp(request.registered_from)
-        if request.HasField("registered_to"):
-            window["$lt"] = from_timestamp(request.registered_to)
-        if window:
+        if window := period(request, "registered"):
             raw["registered_at"] = window
         order = ("registered_at", "case_id")
         if request.overdue:
@@ -158,12 +153,7 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
         for field in ("region", "category"):
             if getattr(request, field):
                 raw[field] = getattr(request, field)
-        window = {}
-        if request.HasField("posted_from"):
-            window["$gte"] = from_timestamp(request.posted_from)
-        if request.HasField("posted_to"):
-            window["$lt"] = from_timestamp(request.posted_to)
-        if window:
+        if window := period(request, "posted"):
             raw["posted_at"] = window
         last = decode_token(request.page.page_token, scope_of(request), (datetime, str))
         if last:
@@ -185,11 +175,7 @@ class IntakeLookups(intake_service_pb2_grpc.IntakeServiceServicer):
 
     @rpc
     def SummariseCases(self, request, context):
-        window = {}
-        if request.HasField("registered_from"):
-            window["$gte"] = from_timestamp(request.registered_from)
-        if request.HasField("registered_to"):
-            window["$lt"] = from_timestamp(request.registered_to)
+        window = period(request, "registered")
         day_from = from_timestamp(request.day_from) if request.HasField("day_from") else None
         cases = CaseRecord._get_collection()
         channels: Counter = Counter()

@@ -9,7 +9,7 @@ from typing import Any
 from complaints.v1 import common_pb2, verification_service_pb2 as pb, verification_service_pb2_grpc
 from complaint_platform.envelope import from_timestamp, to_timestamp
 from complaint_platform.grpc_errors import BadRequest, NotFound, require_id, rpc
-from complaint_platform.paging import page_by_time
+from complaint_platform.paging import page_by_time, period
 
 from complaint_platform.audit_chain import GENESIS, AuditEntry, TrustedKeys, canonical_bytes, verify_chain
 
@@ -40,12 +40,7 @@ def record_view(doc: dict) -> pb.RecordView:
 
 def filter_query(criteria: pb.RecordFilter) -> dict:
     query: dict = {}
-    window = {}
-    if criteria.HasField("opened_from"):
-        window["$gte"] = from_timestamp(criteria.opened_from)
-    if criteria.HasField("opened_to"):
-        window["$lt"] = from_timestamp(criteria.opened_to)
-    if window:
+    if window := period(criteria, "opened"):
         query["opened_at"] = window
     if criteria.responsible_unit:
         query["responsible_unit"] = criteria.responsible_unit

@@ -17,6 +17,18 @@ class BadPageRequest(ValueError):
     pass
 
 
+def period(request: Any, prefix: str) -> dict:
+    """``{"$gte": <prefix>_from, "$lt": <prefix>_to}`` of a request's optional timestamps (either
+    bound left out when not given; empty when neither is)."""
+    from .envelope import from_timestamp
+
+    window = {}
+    for bound, operator in (("from", "$gte"), ("to", "$lt")):
+        if request.HasField(f"{prefix}_{bound}"):
+            window[operator] = from_timestamp(getattr(request, f"{prefix}_{bound}"))
+    return window
+
+
 def page_size(requested: int) -> int:
     if requested < 0:
         raise BadPageRequest(f"page.page_size must not be negative, got {requested}")
