@@ -12,7 +12,7 @@ import grpc
 
 from complaints.v1 import common_pb2, intake_service_pb2, intake_service_pb2_grpc
 from complaint_platform.topics import COMPLAINTS_SUBMITTED
-from helpers import wait_for
+from helpers import service_now, wait_for
 from services.intake import directory
 from tools.traffic import sample_complaint
 
@@ -23,8 +23,8 @@ def intake_stub(stack):
 
 
 def complaint(rng, *, customer_id: str, channel: int, summary: str, phone: str = "", tier: int | None = None,
-              region: str | None = None):
-    made = sample_complaint(rng, customer_id=customer_id or "unused", channel=channel, summary=summary)
+              region: str | None = None, now=None):
+    made = sample_complaint(rng, customer_id=customer_id or "unused", channel=channel, summary=summary, now=now)
     if region is not None:
         made.customer.region = region  # "": the sender does not know it
     if not customer_id:
@@ -122,15 +122,18 @@ def test_a_phone_only_submission_joins_the_case_of_the_customer_the_directory_na
 
 
 def test_anonymous_weibo_posts_raise_a_proxy_case_together_with_hotline_reports(stack, tail, publisher):
-    from datetime import datetime, timedelta, timezone
+    from datetime import timedelta
 
     from complaints.v1 import inbound_pb2
     from complaint_platform.envelope import to_timestamp
     from complaint_platform.topics import SOCIAL_MENTIONS
 
     rng, region = random.Random(1616), f"social-{uuid.uuid4().hex[:8]}"
+    # stamped with the services' time: tests before this one may have moved their clock, and the
+    # detector counts reports within its window of that clock
     hotline = [complaint(rng, customer_id=f"C-{uuid.uuid4().hex[:10]}", channel=common_pb2.CHANNEL_HOTLINE,
-                         region=region, summary="宽带断网了，家里完全上不了网") for _ in range(15)]
+                         region=region, summary="宽带断网了，家里完全上不了网", now=service_now(stack))
+               for _ in range(15)]
     publish(publisher, *hotline)
     seen: list = []
     deadline = time.monotonic() + 60
@@ -147,7 +150,7 @@ def test_anonymous_weibo_posts_raise_a_proxy_case_together_with_hotline_reports(
         post = inbound_pb2.SocialMention(mention_id=f"M-{uuid.uuid4().hex[:12]}", platform="weibo",
                                          author=f"路人{n}", text="@联通客服 小区宽带全挂了，光猫红灯闪个不停",
                                          url=f"https://weibo.example/{n}", region=region)
-        post.posted_at.CopyFrom(to_timestamp(datetime.now(timezone.utc)))
+        post.posted_at.CopyFrom(to_timestamp(service_now(stack)))
         publisher.publish(SOCIAL_MENTIONS, post, key=post.mention_id, as_json=True)
     publisher.flush()
     raised = wait_for(tail, lambda e: e.name == "ProxyCaseRaised" and e.payload.region == region, seen=seen)
@@ -159,7 +162,7 @@ def test_anonymous_weibo_posts_raise_a_proxy_case_together_with_hotline_reports(
 
     # the opinion desk lists the posts by region, category and period, newest first, page by page
     request = intake_service_pb2.ListMentionsRequest(region=region, category="broadband_outage")
-    request.posted_from.CopyFrom(to_timestamp(datetime.now(timezone.utc) - timedelta(hours=1)))
+    request.posted_from.CopyFrom(to_timestamp(service_now(stack) - timedelta(hours=1)))
     request.page.page_size = 3
     deadline, pages = time.monotonic() + 10, []
     while True:  # the batch that counted the last post may still be storing
