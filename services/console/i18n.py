@@ -76,6 +76,14 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 ENUMS: dict[str, tuple[str, str]] = {
+    # complaint categories (intake's vocabulary)
+    "network_signal": ("手机信号", "Mobile signal"), "broadband_outage": ("宽带故障", "Broadband outage"),
+    "billing_dispute": ("话费争议", "Billing dispute"), "value_added_charges": ("增值业务扣费", "Value-added charges"),
+    "service_attitude": ("服务态度", "Service attitude"),
+    "installation_repair_delay": ("装机维修延误", "Installation or repair delay"),
+    "number_plan_change": ("套餐变更", "Plan change"), "porting": ("携号转网", "Number porting"),
+    "other": ("其他", "Other"), "fixed_line_fault": ("固话故障", "Fixed-line fault"),
+    "mobile_data_speed": ("手机上网慢", "Mobile data speed"), "no_service": ("手机无服务", "No service"),
     # CaseStatus
     "REGISTERED": ("已受理", "Registered"), "ASSIGNED": ("已分配", "Assigned"), "DISPATCHED": ("已派单", "Dispatched"),
     "RESOLVED": ("客户办结", "Resolved"), "VERIFYING": ("核查中", "Verifying"), "CLOSED": ("管理办结", "Closed"),
