@@ -23,7 +23,7 @@ from complaint_platform.audit_chain import (AuditKeyError, AuditSigner, TrustedK
 from complaint_platform.topics import AUDIT_ANCHORS
 from complaints.v1 import verification_service_pb2 as ver
 
-from .common import OK, WRONG, calling, err, fail, print_json
+from .common import OK, WRONG, calling, err, export_progress, fail, print_json
 
 FileOption = Annotated[str, typer.Option("--output", "-o", metavar="FILE", help=(
     "write here; written as FILE.partial and renamed when complete"))]
@@ -49,8 +49,6 @@ def bundle(ctx: typer.Context, output: FileOption,
            target: Annotated[str | None, typer.Option("--target", metavar="HOST:PORT")] = None) -> None:
     """Export the records, the whole audit chain and its head as JSON lines (ExportAudit), for
     `complaints audit verify --export`."""
-    from .records import export_progress
-
     partial = f"{output}.partial"
     counts = {"record": 0, "entry": 0, "head": 0}
     with calling(ctx, "verification", target, "the audit export") as stub, \

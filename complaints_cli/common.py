@@ -21,7 +21,10 @@ import typer
 from google.protobuf import json_format
 from google.protobuf.message import Message
 from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn,
+                           TimeElapsedColumn)
 from rich.table import Table
+from rich.text import Text
 
 from complaint_platform.grpc_channel import ChannelSecurity, open_channel
 from complaint_platform.grpc_errors import describe_failure
@@ -138,3 +141,13 @@ def enum_name(enum: Any, prefix: str, value: int) -> str:
         return enum.Name(value).removeprefix(prefix)
     except ValueError:
         return str(value)
+
+
+class RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed or 0:,.0f}/s", style="progress.data.speed")
+
+
+def export_progress(quiet: bool) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
+                    TimeElapsedColumn(), console=err, disable=quiet)

@@ -13,8 +13,7 @@ from complaint_platform.policy import PolicyError
 from complaint_platform.policy_models import SCHEMA_FILE, check_file, schema_text
 import services.intake.directory as directory
 
-from .common import WRONG, JsonOption, err, fail, print_json
-from .records import RateColumn
+from .common import WRONG, JsonOption, RateColumn, err, fail, print_json
 
 policy = typer.Typer(help="The policy file (config/policy.yaml): check it, write its JSON Schema.",
                      no_args_is_help=True)

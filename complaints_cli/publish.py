@@ -18,8 +18,7 @@ from complaint_platform.config import ConfigError, load_kafka_settings
 from complaint_platform.publishing import Outbound, PublishError, prepare, send, topic_for_file
 from complaint_platform.topics import INBOUND_TOPICS
 
-from .common import FAILED, WRONG, JsonOption, err, fail, print_json, table
-from .records import RateColumn
+from .common import FAILED, WRONG, JsonOption, RateColumn, err, fail, print_json, table
 
 CHUNK = 500  # records per producer session: progress moves on while a large batch is sent
 

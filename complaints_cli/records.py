@@ -12,16 +12,14 @@ from datetime import timezone
 from typing import Annotated, Any
 
 import typer
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn,
-                           TimeElapsedColumn)
-from rich.text import Text
 
 from complaints.v1 import escalation_service_pb2 as esc, verification_service_pb2 as ver
 from services.escalation.bulletin import PERIODS, render, write
 from services.verification.cli_output import WRITERS
 
 from . import audit_trail
-from .common import OK, WRONG, JsonOption, TargetOption, as_dict, calling, err, fail, iso_time, print_json
+from .common import (OK, WRONG, JsonOption, TargetOption, as_dict, calling, err, export_progress, fail, iso_time,
+                     print_json)
 
 audit = typer.Typer(help="Auditors' tools (闭环验证): export verification records, check the audit chain.",
                     no_args_is_help=True)
@@ -31,16 +29,6 @@ audit.command("anchors")(audit_trail.anchors)
 RESULTS = {"pending": ver.VERIFICATION_RESULT_PENDING, "closed": ver.VERIFICATION_RESULT_CLOSED,
            "reopened": ver.VERIFICATION_RESULT_REOPENED}
 When = Annotated[str | None, typer.Option(metavar="ISO", help="ISO-8601 date or time; no offset: UTC")]
-
-
-class RateColumn(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        return Text(f"{task.speed or 0:,.0f}/s", style="progress.data.speed")
-
-
-def export_progress(quiet: bool) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
-                    TimeElapsedColumn(), console=err, disable=quiet)
 
 
 @audit.command("export")

@@ -15,7 +15,6 @@ from complaint_platform.topics import AUDIT_ANCHORS, CASES_VERIFICATION
 from complaints.v1 import verification_service_pb2 as pb
 
 from . import store
-from .domain.events import audit_payload
 from .domain.policy import VerificationPolicy
 from .wire import to_messages
 
@@ -44,8 +43,7 @@ class WindowClosing:
                 changes = record.tick(now)
                 if not changes:
                     continue
-                for event in changes:
-                    trail.add(record, *audit_payload(event), now, WINDOW_ACTOR)
+                trail.add(record, changes, now, WINDOW_ACTOR)
                 events[case_id] = to_messages(changes)
                 closed.append((case_id, record))
 

@@ -16,7 +16,6 @@ from complaint_platform.topics import CASES_VERIFICATION
 from . import store
 from .wire import PLANNED_KIND, fault, to_messages
 from .domain import classes, inputs
-from .domain import events as ev
 from .domain.errors import VerificationError
 from .domain.policy import VerificationPolicy
 from .domain.record import VerificationRecord
@@ -196,8 +195,7 @@ class VerificationHandler(InboxHandler):
 
     def _changed(self, record: VerificationRecord, events: list):
         self.changed.add(record.case_id)
-        for event in events:
-            self.audit.add(record, *ev.audit_payload(event), self._now, self._actor)
+        self.audit.add(record, events, self._now, self._actor)
         return [(record.case_id, message, tag) for message, tag in to_messages(events)]
 
     def _signature(self, observed: inputs.NewCaseObserved) -> str:

@@ -9,6 +9,7 @@ from complaint_platform.audit_chain import AuditEntry, AuditSigner, append, dige
 from complaint_platform.mongo import UnitOfWork
 
 from .documents import AuditEntryDocument, CaseFactDocument, VerificationRecordDocument
+from .domain.events import audit_payload
 from .domain.record import VerificationRecord
 
 RECORDS = VerificationRecordDocument._get_collection_name()
@@ -44,14 +45,16 @@ class AuditTrail:
         self.head: Any = self._UNREAD
         self.pending: list[AuditEntry] = []
 
-    def add(self, record: VerificationRecord, entry_type: str, payload: dict[str, Any], now: datetime,
-            actor: str) -> None:
-        """An entry for a change to ``record`` (already applied: the entry names the state it left)."""
+    def add(self, record: VerificationRecord, events: list, now: datetime, actor: str) -> None:
+        """An entry per event of a change to ``record`` (already applied: each names the state it left)."""
+        if not events:
+            return
         if self.head is self._UNREAD:
             self.head = chain_head(self._database)
-        self.head = append(self.head, record.case_id, entry_type, payload, now, self._signer, actor,
-                           digest(record.to_dict()))
-        self.pending.append(self.head)
+        state = digest(record.to_dict())
+        for event in events:
+            self.head = append(self.head, record.case_id, *audit_payload(event), now, self._signer, actor, state)
+            self.pending.append(self.head)
 
     def save(self, unit: UnitOfWork) -> None:
         for entry in self.pending:

@@ -69,11 +69,3 @@ def test_english_labels_by_the_switch_and_unknown_keys_show_themselves():
     assert i18n.translator("fr")("bulletin") == "通报"  # unknown languages fall back to Chinese
     assert i18n.translator("zh")("NO_SUCH_LABEL") == "NO_SUCH_LABEL"
 
-
-def test_every_category_intake_files_has_a_label_in_both_languages():
-    from services.console import i18n
-    from services.intake.domain.vocabulary import CATEGORIES
-
-    for lang in i18n.LANGUAGES:
-        t = i18n.translator(lang)
-        assert all(t(category) != category for category in CATEGORIES), lang
